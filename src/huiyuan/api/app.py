@@ -1,0 +1,30 @@
+"""The FastAPI application: API, staff console and health check."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from .. import __version__
+from ..services.context import Context
+from . import problems
+from .routes import router
+
+
+def create_app(ctx: Context) -> FastAPI:
+    app = FastAPI(
+        title="Huiyuan 会员 API",
+        version=__version__,
+        description="会员积分与权益 / membership, points and benefits",
+    )
+    app.state.ctx = ctx
+    problems.install(app)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(router)
+    from ..console.pages import router as console_router
+
+    app.include_router(console_router)
+    return app

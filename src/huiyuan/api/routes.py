@@ -1,0 +1,103 @@
+"""The HTTP API, version 1 (API.md). Thin: each route calls one service."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime
+
+from ..errors import Invalid
+from ..services import accounts, checkout, members, programs, returns
+from ..services.inputs import ActivateIn, MemberIn, PurchaseIn, Ref, ReturnIn
+from .deps import Ctx, Enroller, Manager, Reader, Till
+
+router = APIRouter(prefix="/api/v1")
+P = "/programs/{program}"
+MemberId = Annotated[str, Ref]
+
+
+def created(body: dict[str, Any]) -> JSONResponse:
+    return JSONResponse(body, status_code=201)
+
+
+@router.get("/programs")
+def list_programs(ctx: Ctx, _: Reader) -> dict[str, Any]:
+    return {"items": programs.list_programs(ctx)}
+
+
+@router.get(P)
+def get_program(program: str, ctx: Ctx, _: Reader) -> dict[str, Any]:
+    return programs.describe(ctx, program)
+
+
+@router.post(P + "/members", status_code=201)
+def enroll(program: str, body: MemberIn, ctx: Ctx, caller: Enroller) -> dict[str, Any]:
+    return members.enroll(ctx, program, body, caller.actor)
+
+
+@router.get(P + "/members")
+def search_members(
+    program: str,
+    ctx: Ctx,
+    _: Reader,
+    phone: Annotated[str | None, Query(max_length=20)] = None,
+    card_no: Annotated[str | None, Query(max_length=32)] = None,
+) -> dict[str, Any]:
+    return {"items": members.find_members(ctx, program, phone=phone, card_no=card_no)}
+
+
+@router.get(P + "/members/{member_id}")
+def get_member(program: str, member_id: MemberId, ctx: Ctx, _: Reader) -> dict[str, Any]:
+    return members.get_member(ctx, program, member_id)
+
+
+@router.post(P + "/members/{member_id}/activate")
+def activate(
+    program: str, member_id: MemberId, ctx: Ctx, caller: Manager, body: ActivateIn | None = None
+) -> dict[str, Any]:
+    at = body.occurred_at if body else None
+    return members.activate(ctx, program, member_id, at, caller.actor)
+
+
+@router.get(P + "/members/{member_id}/balance")
+def balance(
+    program: str,
+    member_id: MemberId,
+    ctx: Ctx,
+    _: Reader,
+    as_of: AwareDatetime | None = None,
+) -> dict[str, Any]:
+    return accounts.balance(ctx, program, member_id, as_of)
+
+
+@router.get(P + "/members/{member_id}/ledger")
+def ledger(
+    program: str,
+    member_id: MemberId,
+    ctx: Ctx,
+    _: Reader,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    before: Annotated[int | None, Query(ge=1)] = None,
+) -> dict[str, Any]:
+    return accounts.entries(ctx, program, member_id, limit, before)
+
+
+@router.post(P + "/purchases/quote")
+def quote(program: str, body: PurchaseIn, ctx: Ctx, _: Till) -> dict[str, Any]:
+    return checkout.quote(ctx, program, body)
+
+
+@router.post(P + "/purchases", status_code=201)
+def purchase(program: str, body: PurchaseIn, ctx: Ctx, _: Till) -> dict[str, Any]:
+    return checkout.commit(ctx, program, body)
+
+
+@router.post(P + "/purchases/{receipt_no}/returns", status_code=201)
+def return_lines(
+    program: str, receipt_no: Annotated[str, Ref], body: ReturnIn, ctx: Ctx, _: Till
+) -> dict[str, Any]:
+    if len(receipt_no) > 64:
+        raise Invalid("小票号过长 / receipt_no too long", code="validation_error")
+    return returns.return_lines(ctx, program, receipt_no, body)

@@ -1,0 +1,182 @@
+"""The `huiyuan` command line: init, program, token, serve, jobs, verify."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from .errors import HuiyuanError
+from .presets.loader import ProgramFileInvalid, load_preset, load_program_file, preset_codes
+from .services.context import Context
+from .settings import get_settings
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="会员 Huiyuan: membership and loyalty"
+)
+program_app = typer.Typer(no_args_is_help=True, help="会员方案 / programs")
+token_app = typer.Typer(no_args_is_help=True, help="API 令牌 / API tokens")
+app.add_typer(program_app, name="program")
+app.add_typer(token_app, name="token")
+
+DbOpt = Annotated[str | None, typer.Option("--db", help="database URL (or HUIYUAN_DATABASE_URL)")]
+
+
+def fail(message: str, status: int = 1) -> NoReturn:
+    first = message.strip().splitlines()[0] if message.strip() else "error"
+    typer.echo(f"错误 / error: {first}", err=True)
+    raise typer.Exit(status)
+
+
+def _ctx(db: str | None, migrate: bool = False) -> Context:
+    from .bootstrap import make_context
+
+    try:
+        return make_context(get_settings(), db, migrate=migrate)
+    except Exception as exc:  # a bad URL or an unreachable server: one line, not a traceback
+        fail(f"cannot open database: {exc}")
+
+
+@app.command()
+def init(db: DbOpt = None) -> None:
+    """创建或升级数据库 / create or upgrade the schema (safe to run twice)."""
+    ctx = _ctx(db, migrate=True)
+    typer.echo(
+        f"数据库已就绪 / database ready: {ctx.engine.url.render_as_string(hide_password=True)}"
+    )
+
+
+@program_app.command("load")
+def program_load(
+    preset: Annotated[str | None, typer.Argument(help="preset code")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="a program file (TOML)")] = None,
+    code: Annotated[str | None, typer.Option("--code")] = None,
+    replace: Annotated[bool, typer.Option("--replace")] = False,
+    db: DbOpt = None,
+) -> None:
+    """从预设或文件创建方案 / create a program from a preset or a file."""
+    from .services import programs
+
+    if (preset is None) == (file is None):
+        fail("give a PRESET or --file PATH (one of them)")
+    try:
+        program = load_program_file(file) if file else load_preset(preset or "")
+    except ProgramFileInvalid as exc:
+        # Every error with its field path, so the user can fix the file in one go.
+        typer.echo(f"错误 / error: {exc.source}: {len(exc.errors)} error(s)", err=True)
+        for err in exc.errors:
+            typer.echo(f"  {err}", err=True)
+        raise typer.Exit(1) from None
+    ctx = _ctx(db, migrate=True)
+    try:
+        result = programs.load(
+            ctx, program, code, str(file) if file else f"preset:{preset}", replace
+        )
+    except HuiyuanError as exc:
+        fail(exc.detail)
+    typer.echo(
+        f"已加载方案 / loaded program {result['code']} v{result['version']}: {result['name']}"
+    )
+
+
+@program_app.command("list")
+def program_list(db: DbOpt = None) -> None:
+    """列出方案 / list programs (and shipped presets)."""
+    from .services import programs
+
+    ctx = _ctx(db, migrate=True)
+    for item in programs.list_programs(ctx):
+        typer.echo(f"{item['code']}\tv{item['version']}\t{item['name']}")
+    typer.echo("presets: " + ", ".join(preset_codes()))
+
+
+@program_app.command("check")
+def program_check(file: Path) -> None:
+    """检查方案文件 / validate a program file and list every error."""
+    try:
+        program = load_program_file(file)
+    except ProgramFileInvalid as exc:
+        typer.echo(f"错误 / error: {exc.source}: {len(exc.errors)} error(s)", err=True)
+        for err in exc.errors:
+            typer.echo(f"  {err}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"ok: {program.code} ({program.name})")
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[str, typer.Option("--role")],
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    db: DbOpt = None,
+) -> None:
+    """新建 API 令牌（最后一行输出）/ create an API token (printed as the last line)."""
+    from .services.tokens import create_token
+
+    ctx = _ctx(db, migrate=True)
+    try:
+        token = create_token(ctx, role, name)
+    except HuiyuanError as exc:
+        fail(exc.detail)
+    typer.echo(f"role: {role}")
+    typer.echo(token)
+
+
+@app.command()
+def verify(
+    program: Annotated[str | None, typer.Option("--program")] = None, db: DbOpt = None
+) -> None:
+    """核对积分账 / reconcile every balance with the ledger; non-zero exit on any mismatch."""
+    from .services.verify import verify as run_verify
+
+    ctx = _ctx(db, migrate=True)
+    report = run_verify(ctx, program)
+    for problem in report.problems:
+        typer.echo(f"MISMATCH {problem}")
+    if not report.ok:
+        fail(f"{len(report.problems)} mismatch(es) found")
+    typer.echo("对账无误 / ledger reconciles")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option("--host")] = None,
+    port: Annotated[int | None, typer.Option("--port")] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="fresh demo database with every preset")
+    ] = False,
+    db: DbOpt = None,
+) -> None:
+    """启动 API 与后台 / serve the HTTP API and the staff console."""
+    import uvicorn
+
+    from .api.app import create_app
+
+    settings = get_settings()
+    host = host or settings.host
+    port = port or settings.port
+    if demo:
+        from .demo import build_demo
+
+        db = db or "sqlite:///demo.db"
+        ctx, token = build_demo(db)
+        typer.echo(f"演示数据已生成 / demo ready: open http://{host}:{port}/")
+        typer.echo(f"登录令牌 / log in with this admin token:\n{token}")
+    else:
+        ctx = _ctx(db, migrate=True)
+    uvicorn.run(create_app(ctx), host=host, port=port, log_level="info")
+
+
+def main() -> None:
+    try:
+        app()
+    except HuiyuanError as exc:
+        fail(exc.detail)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)

@@ -1,0 +1,312 @@
+"""The program model: everything a membership scheme says, as frozen data.
+
+A scheme is configured, never coded: the engine has a closed set of general rule kinds
+(``EarningKind``, ``BenefitKind``, ``ExpiryKind``, ``Metric``) and a program file picks and
+parameterises them. Amounts and rates are written as strings ("0.05", "1000.00") so that no
+float ever enters the money path; a float in a program file is an error.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from .money import exact, money
+
+
+def _no_float_money(value: Any) -> Any:
+    if isinstance(value, float):
+        raise ValueError('write amounts as strings, e.g. "50.00" (floats are not exact)')
+    if isinstance(value, int | str | Decimal) and not isinstance(value, bool):
+        return money(value)
+    return value
+
+
+def _no_float_exact(value: Any) -> Any:
+    if isinstance(value, float):
+        raise ValueError('write rates as strings, e.g. "0.05" (floats are not exact)')
+    if isinstance(value, int | str | Decimal) and not isinstance(value, bool):
+        return exact(value)
+    return value
+
+
+MoneyField = Annotated[Decimal, BeforeValidator(_no_float_money), Field(ge=0)]
+Rate = Annotated[Decimal, BeforeValidator(_no_float_exact), Field(ge=0)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Reason(Frozen):
+    """Why a rule did or did not apply, in Chinese first and English second."""
+
+    zh: str
+    en: str
+
+    def text(self) -> str:
+        return f"{self.zh} / {self.en}"
+
+
+class Condition(Frozen):
+    """When a rule applies to a line. Every field given must hold; empty means "any"."""
+
+    categories: tuple[str, ...] = ()
+    not_categories: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()  # the line has at least one of these flags
+    not_flags: tuple[str, ...] = ()
+    tiers: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()  # member kinds: personal, unit, group
+    unit_price_below: MoneyField | None = None
+    unit_price_at_least: MoneyField | None = None
+    price_ratio_at_least: Rate | None = None  # price / list_price
+    price_ratio_below: Rate | None = None
+    birthday: Literal["day", "month"] | None = None
+    anniversary: bool = False
+    card_presented: bool | None = None
+
+
+class Exclusion(Condition):
+    """Lines matching this get nothing from the rule list it belongs to, and say why."""
+
+    reason: Reason
+
+
+# ----------------------------------------------------------------------------- earning
+
+
+class EarningKind(StrEnum):
+    PER_AMOUNT = "per_amount"  # 1 point (or N) per X paid on each line, rounded down per line
+    STEPS = "steps"  # N points per full X of the receipt's points base
+    PERCENT = "percent"  # a rebate % of paid, by price/list band, yuan → points 1:1
+    PERCENT_OF_DISCOUNT = "percent_of_discount"  # the line's 1× member discount × a multiple
+
+
+class RateBand(Frozen):
+    price_ratio_at_least: Rate = Decimal(0)
+    rate: Rate
+
+
+class EarningRule(Frozen):
+    kind: EarningKind
+    when: Condition = Condition()
+    per: MoneyField | None = None  # per_amount, steps: the money for one step
+    points: int = Field(default=1, ge=0)  # per step
+    points_by_tier: dict[str, int] = Field(default_factory=dict)
+    carry_over: bool = False  # steps: the remainder below `per` carries to the next receipt
+    bands: tuple[RateBand, ...] = ()  # percent
+    base_rate: Rate | None = None  # percent_of_discount: the 1× discount as a share of list
+    reason: Reason | None = None  # said on lines this rule priced
+
+    @model_validator(mode="after")
+    def _check(self) -> EarningRule:
+        steps = self.kind in (EarningKind.PER_AMOUNT, EarningKind.STEPS)
+        if steps and (self.per is None or self.per <= 0):
+            raise ValueError(f"{self.kind.value} needs per > 0")
+        if self.kind is EarningKind.PERCENT and not self.bands:
+            raise ValueError("percent needs at least one band")
+        if self.kind is EarningKind.PERCENT_OF_DISCOUNT and self.base_rate is None:
+            raise ValueError("percent_of_discount needs base_rate")
+        return self
+
+    def step_points(self, tier: str) -> int:
+        return self.points_by_tier.get(tier, self.points)
+
+
+class Multiplier(Condition):
+    """Multiplies the exact points of matching lines (tier ×2, birthday double, ×1.5 SKUs)."""
+
+    factor: Rate = Decimal(1)
+    by_tier: dict[str, Rate] = Field(default_factory=dict)
+    by_group_level: dict[str, Rate] = Field(default_factory=dict)
+    reason: Reason | None = None
+
+
+class Earning(Frozen):
+    rules: tuple[EarningRule, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
+    multipliers: tuple[Multiplier, ...] = ()
+
+
+# ----------------------------------------------------------------------------- benefits
+
+
+class BenefitKind(StrEnum):
+    PERCENT_OFF = "percent_off"  # a share off the line's price, by tier
+    MEMBER_PRICE = "member_price"  # the line's member_price for flagged SKUs
+
+
+class BenefitRule(Frozen):
+    kind: BenefitKind
+    when: Condition = Condition()
+    rates: dict[str, Rate] = Field(default_factory=dict)  # tier → share off (0.10 = 9折)
+    reason: Reason | None = None
+
+
+class PromotionPolicy(StrEnum):
+    STACK = "stack"  # the member benefit applies on top of the promotion price
+    BEST_OF = "best_of"  # the better of promotion and member benefit, never both
+    PROMOTION_ONLY = "promotion_only"  # only the promotion: no member benefit
+
+
+class Benefits(Frozen):
+    rules: tuple[BenefitRule, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
+    promotion: PromotionPolicy = PromotionPolicy.STACK
+
+
+# ----------------------------------------------------------------------------- tiers
+
+
+class Metric(StrEnum):
+    CUMULATIVE_SPEND = "cumulative_spend"
+    ANNUAL_SPEND = "annual_spend"  # calendar year of the receipt
+    MEMBERSHIP_YEAR_SPEND = "membership_year_spend"
+    WINDOW_SPEND = "window_spend"  # trailing `days`
+    WINDOW_ORDERS = "window_orders"
+    SINGLE_RECEIPT = "single_receipt"
+    CUMULATIVE_POINTS = "cumulative_points"
+
+
+class Qualification(Frozen):
+    metric: Metric
+    at_least: Rate
+    days: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _days(self) -> Qualification:
+        windowed = self.metric in (Metric.WINDOW_SPEND, Metric.WINDOW_ORDERS)
+        if windowed and self.days is None:
+            raise ValueError(f"{self.metric.value} needs days")
+        return self
+
+
+class Tier(Frozen):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    name_en: str
+    qualify_any: tuple[Qualification, ...] = ()  # automatic upgrade when any holds
+
+
+# ----------------------------------------------------------------------------- expiry
+
+
+class ExpiryKind(StrEnum):
+    NEVER = "never"
+    CLEARING = "clearing"  # all points earned before a month-day clear at its start
+    ROLLING_MONTHS = "rolling_months"  # N months after earning
+
+
+class Expiry(Frozen):
+    kind: ExpiryKind = ExpiryKind.NEVER
+    month: int | None = Field(default=None, ge=1, le=12)
+    day: int | None = Field(default=None, ge=1, le=31)
+    months: int | None = Field(default=None, ge=1)
+    # Points earned on the day before the clearing count for the next period (counter: Dec 31).
+    last_day_counts_next: bool = False
+
+    @model_validator(mode="after")
+    def _check(self) -> Expiry:
+        if self.kind is ExpiryKind.CLEARING and (self.month is None or self.day is None):
+            raise ValueError("clearing needs month and day")
+        if self.kind is ExpiryKind.ROLLING_MONTHS and self.months is None:
+            raise ValueError("rolling_months needs months")
+        return self
+
+
+# ----------------------------------------------------------------------------- membership
+
+
+class JoinKind(StrEnum):
+    ANY = "any"  # anyone who enrolls
+    RECEIPT_AT_LEAST = "receipt_at_least"  # a single qualifying receipt
+    SAME_DAY_SPEND_AT_LEAST = "same_day_spend_at_least"
+    FEE = "fee"
+
+
+class JoinCondition(Frozen):
+    kind: JoinKind
+    amount: MoneyField = Decimal("0.00")
+
+
+class Activation(StrEnum):
+    IMMEDIATE = "immediate"
+    PENDING = "pending"
+
+
+MEMBER_FIELDS = ("name", "phone", "birthday", "id_number", "address", "anniversary")
+
+
+class Membership(Frozen):
+    kinds: tuple[Literal["personal", "unit", "group"], ...] = ("personal",)
+    required_fields: tuple[str, ...] = ("name", "phone")
+    id_types: tuple[str, ...] = ("resident_id", "passport", "student", "military", "other")
+    join_any: tuple[JoinCondition, ...] = (JoinCondition(kind=JoinKind.ANY),)
+    staff_may_join: bool = True
+    activation: Activation = Activation.IMMEDIATE
+    auto_activate_days: int | None = Field(default=None, ge=1)
+    validity_months: int | None = Field(default=None, ge=1)
+    min_age: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> Membership:
+        unknown = [f for f in self.required_fields if f not in MEMBER_FIELDS]
+        if unknown:
+            raise ValueError(f"unknown required fields {unknown}; known: {list(MEMBER_FIELDS)}")
+        return self
+
+
+# ----------------------------------------------------------------------------- the program
+
+
+class Program(Frozen):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
+    name: str
+    name_en: str
+    timezone: str = "Asia/Shanghai"
+    seed: str | None = None  # where the scheme comes from
+    membership: Membership = Membership()
+    tiers: tuple[Tier, ...] = Field(min_length=1)
+    benefits: Benefits = Benefits()
+    earning: Earning = Earning()
+    expiry: Expiry = Expiry()
+
+    @model_validator(mode="after")
+    def _cross_refs(self) -> Program:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {self.timezone!r}") from exc
+        codes = [t.code for t in self.tiers]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"tier codes repeat: {codes}")
+        known = set(codes)
+        refs: list[str] = []
+        for rule in self.benefits.rules:
+            refs += list(rule.rates) + list(rule.when.tiers)
+        for erule in self.earning.rules:
+            refs += list(erule.points_by_tier) + list(erule.when.tiers)
+        for mult in self.earning.multipliers:
+            refs += list(mult.by_tier) + list(mult.tiers)
+        bad = sorted({r for r in refs if r not in known})
+        if bad:
+            raise ValueError(f"unknown tiers {bad}; tiers are {codes}")
+        return self
+
+    @property
+    def first_tier(self) -> str:
+        return self.tiers[0].code
+
+    def tier_index(self, code: str) -> int:
+        for i, tier in enumerate(self.tiers):
+            if tier.code == code:
+                return i
+        return 0
+
+    def tier(self, code: str) -> Tier:
+        return self.tiers[self.tier_index(code)]

@@ -1,0 +1,35 @@
+"""What every use case needs: the database, the personal-data sealer and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from ..errors import NotFound
+from ..security import Sealer
+from ..store.repos.programs import StoredProgram
+from ..store.uow import UnitOfWork
+from .clock import utcnow
+
+
+@dataclass
+class Context:
+    engine: Engine
+    sealer: Sealer
+    clock: Callable[[], datetime] = field(default=utcnow)
+
+    def uow(self, write: bool = True) -> UnitOfWork:
+        return UnitOfWork(self.engine, write=write)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+
+def require_program(uow: UnitOfWork, code: str) -> StoredProgram:
+    stored = uow.programs.get(code)
+    if stored is None:
+        raise NotFound(f"没有该会员方案 / no program {code!r}", code="program_not_found")
+    return stored

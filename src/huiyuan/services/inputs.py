@@ -1,0 +1,180 @@
+"""What callers send, with the bounds of API.md; shared by the API, the CLI and imports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from ..domain.money import MONEY_MAX, POINTS_MAX
+
+
+def _strict_decimal(places: int, maximum: Decimal, positive: bool) -> Any:
+    def check(value: Any) -> Decimal:
+        if isinstance(value, (bool, float)):
+            raise ValueError('send amounts as decimal strings, e.g. "35.50"')
+        try:
+            d = Decimal(str(value).strip())
+        except Exception:
+            raise ValueError("not a decimal number") from None
+        if not d.is_finite():
+            raise ValueError("not a finite number")
+        exponent = d.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > places:
+            raise ValueError(f"at most {places} decimal places")
+        if d < 0 or (positive and d == 0):
+            raise ValueError("must be positive" if positive else "must not be negative")
+        if d > maximum:
+            raise ValueError(f"at most {maximum}")
+        return d.quantize(Decimal(1).scaleb(-places)) if places == 2 else d
+
+    return BeforeValidator(check)
+
+
+MoneyIn = Annotated[Decimal, _strict_decimal(2, MONEY_MAX, positive=False)]
+QtyIn = Annotated[Decimal, _strict_decimal(3, Decimal(100000), positive=True)]
+GramsIn = Annotated[Decimal, _strict_decimal(3, Decimal(100000000), positive=True)]
+PointsIn = Annotated[int, Field(ge=0, lt=POINTS_MAX, strict=True)]
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[\w\-./:#]+$")]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+ShortText = Annotated[str, StringConstraints(max_length=200, strip_whitespace=True)]
+
+
+def _check_birthday(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from ..domain.calendar import MonthDay
+
+    try:
+        MonthDay.parse(value)
+    except (ValueError, TypeError):
+        raise ValueError("a date YYYY-MM-DD or --MM-DD") from None
+    return value
+
+
+MonthDayIn = Annotated[str | None, AfterValidator(_check_birthday)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class LineIn(Strict):
+    line_no: int = Field(ge=1, le=10000, strict=True)
+    sku: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    category: Annotated[str, StringConstraints(max_length=40)] = ""
+    qty: QtyIn
+    list_price: MoneyIn
+    price: MoneyIn | None = None
+    member_price: MoneyIn | None = None
+    flags: list[Annotated[str, StringConstraints(max_length=40)]] = Field(
+        default_factory=list, max_length=20
+    )
+    weight_grams: GramsIn | None = None
+
+    @model_validator(mode="after")
+    def _line_money(self) -> LineIn:
+        price = self.price if self.price is not None else self.list_price
+        for unit in (self.list_price, price):
+            if self.qty * unit > MONEY_MAX:
+                raise ValueError(f"a line's money is at most {MONEY_MAX}")
+        return self
+
+    @property
+    def unit_price(self) -> Decimal:
+        return self.price if self.price is not None else self.list_price
+
+
+class PurchaseIn(Strict):
+    receipt_no: Ref
+    member_id: Ref | None = None
+    card_no: Ref | None = None
+    card_presented: bool = True
+    occurred_at: AwareDatetime | None = None
+    store: Code | None = None
+    merchant: Code | None = None
+    points_to_redeem: PointsIn = 0
+    vouchers: list[Ref] = Field(default_factory=list, max_length=20)
+    pay_with_stored_value: bool = False
+    lines: list[LineIn] = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _check(self) -> PurchaseIn:
+        if not self.member_id and not self.card_no:
+            raise ValueError("name the member by member_id or card_no")
+        numbers = [line.line_no for line in self.lines]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError("line_no values must be unique")
+        return self
+
+
+class ReturnLineIn(Strict):
+    line_no: int = Field(ge=1, le=10000, strict=True)
+    qty: QtyIn
+
+
+class ReturnIn(Strict):
+    return_no: Ref
+    occurred_at: AwareDatetime | None = None
+    lines: list[ReturnLineIn] = Field(min_length=1, max_length=500)
+
+    @field_validator("lines")
+    @classmethod
+    def _unique(cls, lines: list[ReturnLineIn]) -> list[ReturnLineIn]:
+        numbers = [line.line_no for line in lines]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError("line_no values must be unique")
+        return lines
+
+
+IdType = Literal["resident_id", "passport", "student", "military", "other"]
+
+
+class MemberIn(Strict):
+    name: ShortText | None = None
+    phone: Annotated[str, StringConstraints(max_length=20)] | None = None
+    birthday: MonthDayIn = None
+    id_number: Annotated[str, StringConstraints(max_length=40)] | None = None
+    address: Annotated[str, StringConstraints(max_length=300)] | None = None
+    anniversary: MonthDayIn = None
+    id_type: IdType = "resident_id"
+    kind: Literal["personal", "unit", "group"] = "personal"
+    group_level: Annotated[str, StringConstraints(max_length=16)] | None = None
+    is_staff: bool = False
+    referrer_id: Ref | None = None
+    guide_id: Ref | None = None
+    store: Code | None = None
+    merchant: Code | None = None
+    qualifying_spend: MoneyIn | None = None
+    fee_paid: MoneyIn | None = None
+    card_password: Annotated[str, StringConstraints(min_length=4, max_length=32)] | None = None
+    joined_at: AwareDatetime | None = None
+
+
+class ActivateIn(Strict):
+    occurred_at: AwareDatetime | None = None
+
+
+def body_fingerprint(model: BaseModel) -> str:
+    """A stable hash of what was asked, to tell a resend from a different request."""
+    import hashlib
+    import json
+
+    data = model.model_dump(mode="json", exclude_none=False)
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def moment(value: datetime | None, now: datetime) -> datetime:
+    return value if value is not None else now

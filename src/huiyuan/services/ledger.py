@@ -1,0 +1,205 @@
+"""Posting to the points ledger: credits, debits, clawbacks and expiry.
+
+Every function here runs inside the caller's unit of work with the member already locked; it
+appends entries, creates or draws lots, records the allocations and moves the member's balance
+projection in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+
+from ..domain.ledger import EntryKind, InsufficientPoints, LotView, allocate, allocation_order
+from ..errors import Invalid
+from ..store.schema import members
+from ..store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Posting:
+    program_id: int
+    member_id: str
+    occurred_at: datetime
+    recorded_at: datetime
+    ref: str | None = None
+    reason: str | None = None
+    correlation_id: str | None = None
+
+
+def _entry(uow: UnitOfWork, p: Posting, kind: EntryKind, points: int) -> int:
+    return uow.ledger.add_entry(
+        {
+            "program_id": p.program_id,
+            "member_id": p.member_id,
+            "kind": kind.value,
+            "points": points,
+            "occurred_at": p.occurred_at,
+            "recorded_at": p.recorded_at,
+            "ref": p.ref,
+            "reason": p.reason,
+            "correlation_id": p.correlation_id,
+        }
+    )
+
+
+def _move(
+    uow: UnitOfWork, p: Posting, entry_id: int, points: int, debt: int = 0, earned: int = 0
+) -> None:
+    uow.conn.execute(
+        update(members)
+        .where(members.c.program_id == p.program_id, members.c.member_id == p.member_id)
+        .values(
+            points=members.c.points + points,
+            debt=members.c.debt + debt,
+            last_entry_id=entry_id,
+            points_earned_total=members.c.points_earned_total + earned,
+        )
+    )
+
+
+def _draw(uow: UnitOfWork, p: Posting, entry_id: int, drawn: list[tuple[int, int]]) -> None:
+    uow.ledger.add_allocations(
+        [
+            {
+                "program_id": p.program_id,
+                "member_id": p.member_id,
+                "entry_id": entry_id,
+                "lot_id": lot_id,
+                "points": n,
+                "occurred_at": p.occurred_at,
+            }
+            for lot_id, n in drawn
+        ]
+    )
+    for lot_id, n in drawn:
+        uow.ledger.draw(lot_id, n)
+
+
+def credit(
+    uow: UnitOfWork,
+    p: Posting,
+    points: int,
+    expires_at: datetime | None,
+    kind: EntryKind = EntryKind.EARN,
+    counts_as_earned: bool = True,
+) -> int:
+    """Adds points as a new lot; outstanding debt is settled from it first."""
+    if points <= 0:
+        raise ValueError("a credit is positive")
+    entry_id = _entry(uow, p, kind, points)
+    lot_id = uow.ledger.add_lot(
+        {
+            "program_id": p.program_id,
+            "member_id": p.member_id,
+            "entry_id": entry_id,
+            "points": points,
+            "remaining": points,
+            "earned_at": p.occurred_at,
+            "expires_at": expires_at,
+        }
+    )
+    settled = 0
+    left = points
+    for claw_id, owed in uow.ledger.unsettled_debts(p.program_id, p.member_id):
+        if left == 0:
+            break
+        take = min(owed, left)
+        _draw(uow, p, claw_id, [(lot_id, take)])
+        left -= take
+        settled += take
+    _move(uow, p, entry_id, points, debt=-settled, earned=points if counts_as_earned else 0)
+    return entry_id
+
+
+def debit(
+    uow: UnitOfWork,
+    p: Posting,
+    points: int,
+    kind: EntryKind,
+    earned_before: datetime | None = None,
+) -> int:
+    """Spends points from usable lots, soonest expiry first; refuses more than is available."""
+    if points <= 0:
+        raise ValueError("a debit is positive")
+    lots = uow.ledger.open_lots(p.program_id, p.member_id)
+    try:
+        drawn = allocate(lots, points, p.occurred_at, earned_before)
+    except InsufficientPoints as exc:
+        raise Invalid(
+            f"积分不足：需要 {exc.wanted}，可用 {exc.available} / not enough points: "
+            f"{exc.wanted} wanted, {exc.available} available",
+            code="insufficient_points",
+            wanted=exc.wanted,
+            available=exc.available,
+        ) from None
+    entry_id = _entry(uow, p, kind, -points)
+    _draw(uow, p, entry_id, drawn)
+    _move(uow, p, entry_id, -points)
+    return entry_id
+
+
+def clawback(uow: UnitOfWork, p: Posting, points: int, source_entry_id: int | None) -> int:
+    """Takes back earned points: from the lot they made, then from other usable lots; what is
+    already spent becomes a debt that later earnings settle."""
+    if points <= 0:
+        raise ValueError("a clawback is positive")
+    drawn: list[tuple[int, int]] = []
+    left = points
+    source = uow.ledger.lot_of_entry(source_entry_id) if source_entry_id else None
+    if source is not None and source.remaining > 0:
+        take = min(source.remaining, left)
+        drawn.append((source.lot_id, take))
+        left -= take
+    if left > 0:
+        others: list[LotView] = [
+            lot
+            for lot in uow.ledger.open_lots(p.program_id, p.member_id)
+            if lot.usable_at(p.occurred_at) and (source is None or lot.lot_id != source.lot_id)
+        ]
+        for lot in sorted(others, key=allocation_order):
+            take = min(lot.remaining, left)
+            drawn.append((lot.lot_id, take))
+            left -= take
+            if left == 0:
+                break
+    entry_id = _entry(uow, p, EntryKind.CLAWBACK, -points)
+    _draw(uow, p, entry_id, drawn)
+    _move(uow, p, entry_id, -points, debt=left, earned=-points)
+    return entry_id
+
+
+def expire(uow: UnitOfWork, p: Posting) -> int:
+    """Writes one expiry entry for all of a member's lots expired by `p.occurred_at`."""
+    lots = uow.ledger.expired_lots(p.program_id, p.member_id, p.occurred_at)
+    total = sum(lot.remaining for lot in lots)
+    if total == 0:
+        return 0
+    entry_id = _entry(uow, p, EntryKind.EXPIRE, -total)
+    _draw(uow, p, entry_id, [(lot.lot_id, lot.remaining) for lot in lots])
+    _move(uow, p, entry_id, -total)
+    return total
+
+
+@dataclass(frozen=True)
+class BalanceAsOf:
+    points: int
+    expiring: list[tuple[datetime, int]]
+
+
+def balance_as_of(uow: UnitOfWork, program_id: int, member_id: str, as_of: datetime) -> BalanceAsOf:
+    """Entries with occurred_at ≤ as_of, with expiry applied as of as_of (job run or not)."""
+    alive: dict[datetime, int] = {}
+    total = 0
+    for lot in uow.ledger.lots_as_of(program_id, member_id, as_of):
+        if lot.remaining <= 0:
+            continue
+        if lot.expires_at is not None and lot.expires_at <= as_of:
+            continue
+        total += lot.remaining
+        if lot.expires_at is not None:
+            alive[lot.expires_at] = alive.get(lot.expires_at, 0) + lot.remaining
+    total -= uow.ledger.debt_as_of(program_id, member_id, as_of)
+    return BalanceAsOf(total, sorted(alive.items()))

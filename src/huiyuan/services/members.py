@@ -1,0 +1,315 @@
+"""Enrolling members, finding them, activating them, and how a member is shown."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from argon2 import PasswordHasher
+from sqlalchemy import Row
+from sqlalchemy.exc import IntegrityError
+
+from ..domain.calendar import MonthDay, add_months, business_date, zone
+from ..domain.identity import card_valid, luhn_digit, normalize_mobile, normalize_resident_id
+from ..domain.money import ZERO, fmt
+from ..domain.program import Activation, JoinKind, Program
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..security import mask_phone
+from ..store.repos.programs import StoredProgram
+from ..store.uow import UnitOfWork
+from .context import Context, require_program
+from .inputs import MemberIn, moment
+
+FIELD_NAMES_ZH = {
+    "name": "姓名",
+    "phone": "手机号",
+    "birthday": "生日",
+    "id_number": "证件号码",
+    "address": "地址",
+    "anniversary": "纪念日",
+}
+
+_hasher = PasswordHasher()
+
+
+def new_member_id() -> str:
+    return "M" + secrets.token_hex(8).upper()
+
+
+def new_card_no(uow: UnitOfWork) -> str:
+    while True:
+        body = "8" + "".join(secrets.choice("0123456789") for _ in range(14))
+        card_no = body + luhn_digit(body)
+        if not uow.members.card_exists(card_no):
+            return card_no
+
+
+def _check_join(program: Program, data: MemberIn, joined: date) -> None:
+    terms = program.membership
+    if data.kind not in terms.kinds:
+        raise Invalid(
+            f"本方案不接受该会员类型 / member kind {data.kind!r} is not offered "
+            f"(offered: {', '.join(terms.kinds)})",
+            code="kind_not_offered",
+        )
+    required = terms.required_fields
+    if data.kind == "unit":  # a unit joins with its name and phone only
+        required = tuple(f for f in required if f in ("name", "phone"))
+    missing = [f for f in required if not getattr(data, f)]
+    if missing:
+        zh = "、".join(FIELD_NAMES_ZH[f] for f in missing)
+        raise Invalid(
+            f"缺少必填资料：{zh} / required fields missing: {', '.join(missing)}",
+            code="missing_fields",
+            fields=missing,
+        )
+    if data.is_staff and not terms.staff_may_join:
+        raise Invalid("内部员工不能办理会员卡 / staff may not join", code="staff_not_allowed")
+    if data.id_number and data.id_type not in terms.id_types:
+        raise Invalid(
+            f"不接受该证件类型 / id_type {data.id_type!r} is not accepted "
+            f"(accepted: {', '.join(terms.id_types)})",
+            code="id_type_not_accepted",
+        )
+    if terms.min_age is not None and data.birthday:
+        age = MonthDay.parse(data.birthday).age_on(joined)
+        if age is None or age < terms.min_age:
+            raise Invalid(
+                f"须年满 {terms.min_age} 周岁 / must be at least {terms.min_age}",
+                code="too_young",
+            )
+    spend = data.qualifying_spend or ZERO
+    fee = data.fee_paid or ZERO
+    for cond in terms.join_any:
+        if cond.kind is JoinKind.ANY:
+            return
+        if cond.kind is JoinKind.FEE and fee >= cond.amount:
+            return
+        if cond.kind in (JoinKind.RECEIPT_AT_LEAST, JoinKind.SAME_DAY_SPEND_AT_LEAST) and (
+            spend >= cond.amount
+        ):
+            return
+    options = "; ".join(
+        f"{c.kind.value} {fmt(c.amount)}" for c in terms.join_any if c.kind is not JoinKind.ANY
+    )
+    raise Invalid(
+        f"未满足入会条件 / join conditions not met ({options})", code="join_condition_not_met"
+    )
+
+
+def enroll(
+    ctx: Context, program_code: str, data: MemberIn, actor: str | None = None
+) -> dict[str, Any]:
+    now = ctx.now()
+    joined_at = moment(data.joined_at, now)
+    phone = normalize_mobile(data.phone) if data.phone else None
+    if data.phone and phone is None:
+        raise Invalid(
+            "手机号不是有效的大陆手机号码 / not a valid mainland mobile number",
+            code="invalid_phone",
+        )
+    id_number = data.id_number
+    if id_number and data.id_type == "resident_id":
+        id_number = normalize_resident_id(id_number)
+        if id_number is None:
+            raise Invalid(
+                "身份证号码校验失败 / invalid resident ID number", code="invalid_id_number"
+            )
+    with ctx.uow() as uow:
+        stored = require_program(uow, program_code)
+        program = stored.program
+        tz = zone(program.timezone)
+        _check_join(program, data, business_date(joined_at, tz))
+        sealer = ctx.sealer
+        phone_hash = sealer.lookup_hash(phone)
+        if phone_hash and uow.members.by_phone_hash(stored.program_id, phone_hash):
+            raise Conflict(
+                "该手机号已是本方案会员 / a member with this phone already exists",
+                code="phone_taken",
+            )
+        if data.referrer_id and uow.members.get(stored.program_id, data.referrer_id) is None:
+            raise Invalid("推荐人不存在 / unknown referrer", code="unknown_referrer")
+        pending = program.membership.activation is Activation.PENDING
+        status = "pending" if pending else "active"
+        valid_until = _valid_until(program, joined_at)
+        member_id = new_member_id()
+        uow.members.add(
+            {
+                "program_id": stored.program_id,
+                "member_id": member_id,
+                "status": status,
+                "kind": data.kind,
+                "tier": program.first_tier,
+                "name": data.name,
+                "phone_enc": sealer.seal(phone),
+                "phone_hash": phone_hash,
+                "phone_masked": mask_phone(phone),
+                "id_number_enc": sealer.seal(id_number),
+                "id_hash": sealer.lookup_hash(id_number),
+                "address_enc": sealer.seal(data.address),
+                "id_type": data.id_type if data.id_number else None,
+                "birthday": data.birthday,
+                "anniversary": data.anniversary,
+                "group_level": data.group_level,
+                "is_staff": data.is_staff,
+                "referrer_id": data.referrer_id,
+                "guide_id": data.guide_id,
+                "store": data.store,
+                "merchant": data.merchant,
+                "joined_at": joined_at,
+                "valid_until": valid_until,
+                "attributes": {},
+                "points": 0,
+                "debt": 0,
+                "points_earned_total": 0,
+                "stored_value": ZERO,
+                "carry": {},
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        card_no = new_card_no(uow)
+        pin_hash = _hasher.hash(data.card_password) if data.card_password else None
+        uow.members.add_card(stored.program_id, member_id, card_no, pin_hash, now)
+        uow.members.record(
+            stored.program_id,
+            member_id,
+            "joined",
+            {"tier": program.first_tier, "status": status},
+            actor,
+            joined_at,
+            now,
+        )
+        try:
+            uow.commit()
+        except IntegrityError:
+            raise Conflict(
+                "该手机号已是本方案会员 / a member with this phone already exists",
+                code="phone_taken",
+            ) from None
+    return {
+        "member_id": member_id,
+        "status": status,
+        "tier": program.first_tier,
+        "card_no": card_no,
+    }
+
+
+def _valid_until(program: Program, joined_at: datetime) -> date | None:
+    months = program.membership.validity_months
+    if months is None:
+        return None
+    start = business_date(joined_at, zone(program.timezone))
+    return add_months(start, months) - timedelta(days=1)
+
+
+def member_view(stored: StoredProgram, row: Row[Any], card_no: str | None) -> dict[str, Any]:
+    return {
+        "member_id": row.member_id,
+        "status": row.status,
+        "kind": row.kind,
+        "tier": row.tier,
+        "tier_name": stored.program.tier(row.tier).name,
+        "name": row.name,
+        "phone": row.phone_masked,
+        "points": int(row.points),
+        "stored_value": fmt(row.stored_value or Decimal(0)),
+        "valid_until": row.valid_until.isoformat() if row.valid_until else None,
+        "card_no": card_no,
+        "guide_id": row.guide_id,
+        "customer_class": row.customer_class,
+        "attributes": row.attributes or {},
+        "joined_at": row.joined_at.astimezone(zone(stored.program.timezone)).isoformat(),
+    }
+
+
+def get_member(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
+    with ctx.uow(write=False) as uow:
+        stored = require_program(uow, program_code)
+        row = uow.members.get(stored.program_id, member_id)
+        if row is None:
+            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        return member_view(stored, row, uow.members.active_card(stored.program_id, member_id))
+
+
+def find_members(
+    ctx: Context, program_code: str, phone: str | None = None, card_no: str | None = None
+) -> list[dict[str, Any]]:
+    with ctx.uow(write=False) as uow:
+        stored = require_program(uow, program_code)
+        rows: list[Row[Any]] = []
+        if phone:
+            normalized = normalize_mobile(phone)
+            if normalized is None:
+                raise Invalid("手机号格式不正确 / not a valid mobile number", code="invalid_phone")
+            phone_hash = ctx.sealer.lookup_hash(normalized)
+            found = uow.members.by_phone_hash(stored.program_id, phone_hash or "")
+            rows = [found] if found else []
+        elif card_no:
+            card = uow.members.card(stored.program_id, card_no)
+            found = uow.members.get(stored.program_id, card.member_id) if card else None
+            rows = [found] if found else []
+        else:
+            raise Invalid(
+                "按手机号或卡号查询 / search by phone or card_no", code="search_term_missing"
+            )
+        return [
+            member_view(stored, r, uow.members.active_card(stored.program_id, r.member_id))
+            for r in rows
+        ]
+
+
+def resolve_member(
+    uow: UnitOfWork, stored: StoredProgram, member_id: str | None, card_no: str | None, lock: bool
+) -> Row[Any]:
+    """The member a till names, by id or card; a lost or replaced card is refused."""
+    if card_no:
+        if not card_valid(card_no):
+            raise Invalid(
+                "卡号校验位不正确 / card number check digit is wrong", code="invalid_card"
+            )
+        card = uow.members.card(stored.program_id, card_no)
+        if card is None:
+            raise NotFound("没有该会员卡 / no such card", code="card_not_found")
+        if card.status == "lost":
+            raise Forbidden("该卡已挂失 / this card is reported lost", code="card_lost")
+        if card.status != "active":
+            raise Forbidden(f"该卡已停用 / this card is {card.status}", code="card_inactive")
+        if member_id and member_id != card.member_id:
+            raise Invalid("卡号与会员不符 / card belongs to another member", code="card_mismatch")
+        member_id = card.member_id
+    assert member_id is not None
+    row = uow.members.get(stored.program_id, member_id, lock=lock)
+    if row is None:
+        raise NotFound("没有该会员 / no such member", code="member_not_found")
+    return row
+
+
+def activate(
+    ctx: Context, program_code: str, member_id: str, occurred_at: datetime | None, actor: str | None
+) -> dict[str, Any]:
+    now = ctx.now()
+    with ctx.uow() as uow:
+        stored = require_program(uow, program_code)
+        row = uow.members.get(stored.program_id, member_id, lock=True)
+        if row is None:
+            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        if row.status == "pending":
+            uow.members.update(stored.program_id, member_id, status="active", updated_at=now)
+            uow.members.record(
+                stored.program_id,
+                member_id,
+                "status",
+                {"from": "pending", "to": "active", "by": "staff"},
+                actor,
+                moment(occurred_at, now),
+                now,
+            )
+        elif row.status != "active":
+            raise Invalid(
+                f"会员状态为 {row.status}，不能开通 / cannot activate", code="not_pending"
+            )
+        uow.commit()
+    return get_member(ctx, program_code, member_id)

@@ -1,0 +1,61 @@
+"""Loading programs from shipped presets or user files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain.program import Program
+from ..errors import Conflict
+from .context import Context, require_program
+
+
+def load(
+    ctx: Context, program: Program, code: str | None, source: str, replace: bool
+) -> dict[str, Any]:
+    code = code or program.code
+    if code != program.code:
+        program = program.model_copy(update={"code": code})
+    now = ctx.now()
+    with ctx.uow() as uow:
+        existing = uow.programs.get(code)
+        if existing is not None and not replace:
+            raise Conflict(
+                f"方案 {code} 已存在（用 --replace 替换）/ program {code} exists (use --replace)",
+                code="program_exists",
+            )
+        stored = (
+            uow.programs.replace(code, program, source, now)
+            if existing
+            else uow.programs.create(code, program, source, now)
+        )
+        uow.commit()
+    return {"code": stored.code, "version": stored.version, "name": program.name}
+
+
+def describe(ctx: Context, code: str) -> dict[str, Any]:
+    with ctx.uow(write=False) as uow:
+        stored = require_program(uow, code)
+        return {
+            "code": stored.code,
+            "version": stored.version,
+            "name": stored.program.name,
+            "name_en": stored.program.name_en,
+            "timezone": stored.program.timezone,
+            "tiers": [
+                {"code": t.code, "name": t.name, "name_en": t.name_en} for t in stored.program.tiers
+            ],
+            "config": stored.program.model_dump(mode="json"),
+        }
+
+
+def list_programs(ctx: Context) -> list[dict[str, Any]]:
+    with ctx.uow(write=False) as uow:
+        return [
+            {
+                "code": s.code,
+                "version": s.version,
+                "name": s.program.name,
+                "name_en": s.program.name_en,
+            }
+            for s in uow.programs.list()
+        ]

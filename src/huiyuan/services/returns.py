@@ -1,0 +1,79 @@
+"""Returns (退货): claw back exactly the returned lines' points; spend metrics drop too."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..domain.money import floor_points, money
+from ..errors import Invalid, NotFound
+from . import ledger
+from .context import Context, require_program
+from .idempotency import replay
+from .inputs import ReturnIn, body_fingerprint, moment
+
+
+def return_lines(
+    ctx: Context, program_code: str, receipt_no: str, data: ReturnIn
+) -> dict[str, Any]:
+    now = ctx.now()
+    at = moment(data.occurred_at, now)
+    fingerprint = body_fingerprint(data)
+    with ctx.uow() as uow:
+        stored = require_program(uow, program_code)
+        pid = stored.program_id
+        first = replay(uow, pid, "return", data.return_no, fingerprint)
+        if first is not None:
+            return first
+        receipt = uow.receipts.get(pid, receipt_no)
+        if receipt is None:
+            raise NotFound("没有该小票 / no such receipt", code="receipt_not_found")
+        member = uow.members.get(pid, receipt.member_id, lock=True)
+        assert member is not None
+        if at < receipt.occurred_at:
+            raise Invalid(
+                "退货时间早于购买时间 / return dated before the sale", code="return_before_sale"
+            )
+        sold = {line.line_no: line for line in uow.receipts.lines(pid, receipt_no)}
+        reversed_points = 0
+        money_back = Decimal(0)
+        for item in data.lines:
+            line = sold.get(item.line_no)
+            if line is None:
+                raise Invalid(
+                    f"小票没有第 {item.line_no} 行 / no line {item.line_no}", code="unknown_line"
+                )
+            returned = line.returned_qty + item.qty
+            if returned > line.qty:
+                raise Invalid(
+                    f"第 {item.line_no} 行退货数量超过未退数量 {line.qty - line.returned_qty} / "
+                    f"return exceeds the quantity sold",
+                    code="return_exceeds_sold",
+                )
+            # Cumulative shares, so that returning everything reverses exactly what was earned.
+            points_total = floor_points(Decimal(line.points) * returned / line.qty)
+            paid_total = money(line.paid * returned / line.qty)
+            paid_before = money(line.paid * line.returned_qty / line.qty)
+            reversed_points += points_total - line.points_reversed
+            money_back += paid_total - paid_before
+            uow.receipts.update_line(
+                pid, receipt_no, item.line_no, returned_qty=returned, points_reversed=points_total
+            )
+        uow.receipts.update(pid, receipt_no, paid_net=receipt.paid_net - money_back)
+        if reversed_points > 0:
+            source = uow.ledger.entry_by_ref(pid, receipt.member_id, "earn", receipt_no)
+            posting = ledger.Posting(
+                pid,
+                receipt.member_id,
+                at,
+                now,
+                ref=data.return_no,
+                reason=f"return of {receipt_no}",
+            )
+            ledger.clawback(uow, posting, reversed_points, source.entry_id if source else None)
+        after = uow.members.get(pid, receipt.member_id)
+        assert after is not None
+        answer = {"points_reversed": reversed_points, "balance": int(after.points)}
+        uow.requests.put(pid, "return", data.return_no, fingerprint, 201, answer, now)
+        uow.commit()
+        return answer

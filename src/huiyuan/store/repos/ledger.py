@@ -1,0 +1,300 @@
+"""Ledger entries, lots and allocations: the queries behind balances and reconciliation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, func, insert, select, update
+
+from ...domain.ledger import LotView
+from ..schema import allocations, ledger_entries, lots, members
+
+
+@dataclass(frozen=True)
+class LotAsOf:
+    lot_id: int
+    points: int
+    remaining: int
+    earned_at: datetime
+    expires_at: datetime | None
+
+
+class LedgerRepo:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def add_entry(self, values: dict[str, Any]) -> int:
+        return int(
+            self.conn.execute(
+                insert(ledger_entries).values(**values).returning(ledger_entries.c.entry_id)
+            ).scalar_one()
+        )
+
+    def add_lot(self, values: dict[str, Any]) -> int:
+        return int(
+            self.conn.execute(insert(lots).values(**values).returning(lots.c.lot_id)).scalar_one()
+        )
+
+    def add_allocations(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.conn.execute(insert(allocations), rows)
+
+    def draw(self, lot_id: int, points: int) -> None:
+        self.conn.execute(
+            update(lots).where(lots.c.lot_id == lot_id).values(remaining=lots.c.remaining - points)
+        )
+
+    def open_lots(self, program_id: int, member_id: str) -> list[LotView]:
+        rows = self.conn.execute(
+            select(lots.c.lot_id, lots.c.remaining, lots.c.earned_at, lots.c.expires_at).where(
+                lots.c.program_id == program_id,
+                lots.c.member_id == member_id,
+                lots.c.remaining > 0,
+            )
+        )
+        return [LotView(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def lot_of_entry(self, entry_id: int) -> LotView | None:
+        row = self.conn.execute(
+            select(lots.c.lot_id, lots.c.remaining, lots.c.earned_at, lots.c.expires_at).where(
+                lots.c.entry_id == entry_id
+            )
+        ).first()
+        return None if row is None else LotView(row[0], row[1], row[2], row[3])
+
+    def entry_by_ref(self, program_id: int, member_id: str, kind: str, ref: str) -> Row[Any] | None:
+        return self.conn.execute(
+            select(ledger_entries).where(
+                ledger_entries.c.program_id == program_id,
+                ledger_entries.c.member_id == member_id,
+                ledger_entries.c.kind == kind,
+                ledger_entries.c.ref == ref,
+            )
+        ).first()
+
+    def unsettled_debts(self, program_id: int, member_id: str) -> list[tuple[int, int]]:
+        """[(clawback entry_id, points still owed)], oldest first."""
+        drawn = (
+            select(allocations.c.entry_id, func.sum(allocations.c.points).label("drawn"))
+            .where(allocations.c.program_id == program_id, allocations.c.member_id == member_id)
+            .group_by(allocations.c.entry_id)
+            .subquery()
+        )
+        rows = self.conn.execute(
+            select(
+                ledger_entries.c.entry_id,
+                -ledger_entries.c.points - func.coalesce(drawn.c.drawn, 0),
+            )
+            .select_from(
+                ledger_entries.outerjoin(drawn, drawn.c.entry_id == ledger_entries.c.entry_id)
+            )
+            .where(
+                ledger_entries.c.program_id == program_id,
+                ledger_entries.c.member_id == member_id,
+                ledger_entries.c.kind == "clawback",
+            )
+            .order_by(ledger_entries.c.entry_id)
+        )
+        return [(int(r[0]), int(r[1])) for r in rows if r[1] > 0]
+
+    def lots_as_of(self, program_id: int, member_id: str, as_of: datetime) -> list[LotAsOf]:
+        drawn = func.coalesce(func.sum(allocations.c.points), 0)
+        rows = self.conn.execute(
+            select(lots.c.lot_id, lots.c.points, lots.c.earned_at, lots.c.expires_at, drawn)
+            .select_from(
+                lots.outerjoin(
+                    allocations,
+                    and_(allocations.c.lot_id == lots.c.lot_id, allocations.c.occurred_at <= as_of),
+                )
+            )
+            .where(
+                lots.c.program_id == program_id,
+                lots.c.member_id == member_id,
+                lots.c.earned_at <= as_of,
+            )
+            .group_by(lots.c.lot_id, lots.c.points, lots.c.earned_at, lots.c.expires_at)
+        )
+        return [LotAsOf(r[0], r[1], r[1] - int(r[4]), r[2], r[3]) for r in rows]
+
+    def debt_as_of(self, program_id: int, member_id: str, as_of: datetime) -> int:
+        owed = self.conn.execute(
+            select(func.coalesce(func.sum(-ledger_entries.c.points), 0)).where(
+                ledger_entries.c.program_id == program_id,
+                ledger_entries.c.member_id == member_id,
+                ledger_entries.c.kind == "clawback",
+                ledger_entries.c.occurred_at <= as_of,
+            )
+        ).scalar_one()
+        if not owed:
+            return 0
+        claw_ids = select(ledger_entries.c.entry_id).where(
+            ledger_entries.c.program_id == program_id,
+            ledger_entries.c.member_id == member_id,
+            ledger_entries.c.kind == "clawback",
+            ledger_entries.c.occurred_at <= as_of,
+        )
+        paid = self.conn.execute(
+            select(func.coalesce(func.sum(allocations.c.points), 0)).where(
+                allocations.c.entry_id.in_(claw_ids), allocations.c.occurred_at <= as_of
+            )
+        ).scalar_one()
+        return int(owed) - int(paid)
+
+    def entries(
+        self, program_id: int, member_id: str, limit: int, before: int | None = None
+    ) -> list[Row[Any]]:
+        query = select(ledger_entries).where(
+            ledger_entries.c.program_id == program_id, ledger_entries.c.member_id == member_id
+        )
+        if before is not None:
+            query = query.where(ledger_entries.c.entry_id < before)
+        return list(
+            self.conn.execute(query.order_by(ledger_entries.c.entry_id.desc()).limit(limit))
+        )
+
+    def expired_lots(self, program_id: int, member_id: str, as_of: datetime) -> list[LotView]:
+        rows = self.conn.execute(
+            select(lots.c.lot_id, lots.c.remaining, lots.c.earned_at, lots.c.expires_at).where(
+                lots.c.program_id == program_id,
+                lots.c.member_id == member_id,
+                lots.c.remaining > 0,
+                lots.c.expires_at <= as_of,
+            )
+        )
+        return [LotView(r[0], r[1], r[2], r[3]) for r in rows]
+
+    # -- reconciliation
+
+    def bad_lots(self, program_id: int | None = None) -> list[Row[Any]]:
+        drawn = (
+            select(allocations.c.lot_id, func.sum(allocations.c.points).label("drawn"))
+            .group_by(allocations.c.lot_id)
+            .subquery()
+        )
+        expected = lots.c.points - func.coalesce(drawn.c.drawn, 0)
+        query = (
+            select(
+                lots.c.lot_id,
+                lots.c.member_id,
+                lots.c.points,
+                lots.c.remaining,
+                expected.label("expected"),
+            )
+            .select_from(lots.outerjoin(drawn, drawn.c.lot_id == lots.c.lot_id))
+            .where(
+                (lots.c.remaining != expected)
+                | (lots.c.remaining < 0)
+                | (lots.c.remaining > lots.c.points)
+            )
+        )
+        if program_id is not None:
+            query = query.where(lots.c.program_id == program_id)
+        return list(self.conn.execute(query))
+
+    def bad_entries(self, program_id: int | None = None) -> list[Row[Any]]:
+        drawn = (
+            select(allocations.c.entry_id, func.sum(allocations.c.points).label("drawn"))
+            .group_by(allocations.c.entry_id)
+            .subquery()
+        )
+        got = func.coalesce(drawn.c.drawn, 0)
+        negative = ledger_entries.c.points < 0
+        query = (
+            select(
+                ledger_entries.c.entry_id,
+                ledger_entries.c.member_id,
+                ledger_entries.c.kind,
+                ledger_entries.c.points,
+                got.label("drawn"),
+            )
+            .select_from(
+                ledger_entries.outerjoin(drawn, drawn.c.entry_id == ledger_entries.c.entry_id)
+            )
+            .where(
+                (
+                    negative
+                    & (ledger_entries.c.kind != "clawback")
+                    & (got != -ledger_entries.c.points)
+                )
+                | (
+                    (ledger_entries.c.kind == "clawback")
+                    & ((got > -ledger_entries.c.points) | (got < 0))
+                )
+            )
+        )
+        if program_id is not None:
+            query = query.where(ledger_entries.c.program_id == program_id)
+        return list(self.conn.execute(query))
+
+    def bad_members(self, program_id: int | None = None) -> list[Row[Any]]:
+        """Members whose cached balance or debt disagrees with their entries and lots."""
+        entry_sum = (
+            select(
+                ledger_entries.c.program_id,
+                ledger_entries.c.member_id,
+                func.sum(ledger_entries.c.points).label("s"),
+            )
+            .group_by(ledger_entries.c.program_id, ledger_entries.c.member_id)
+            .subquery()
+        )
+        lot_sum = (
+            select(lots.c.program_id, lots.c.member_id, func.sum(lots.c.remaining).label("s"))
+            .group_by(lots.c.program_id, lots.c.member_id)
+            .subquery()
+        )
+        claw = (
+            select(
+                ledger_entries.c.program_id,
+                ledger_entries.c.member_id,
+                func.sum(-ledger_entries.c.points).label("s"),
+            )
+            .where(ledger_entries.c.kind == "clawback")
+            .group_by(ledger_entries.c.program_id, ledger_entries.c.member_id)
+            .subquery()
+        )
+        claw_paid = (
+            select(
+                allocations.c.program_id,
+                allocations.c.member_id,
+                func.sum(allocations.c.points).label("s"),
+            )
+            .where(
+                allocations.c.entry_id.in_(
+                    select(ledger_entries.c.entry_id).where(ledger_entries.c.kind == "clawback")
+                )
+            )
+            .group_by(allocations.c.program_id, allocations.c.member_id)
+            .subquery()
+        )
+        es = func.coalesce(entry_sum.c.s, 0)
+        ls = func.coalesce(lot_sum.c.s, 0)
+        debt = func.coalesce(claw.c.s, 0) - func.coalesce(claw_paid.c.s, 0)
+
+        def j(sub: Any) -> Any:
+            return and_(
+                sub.c.program_id == members.c.program_id, sub.c.member_id == members.c.member_id
+            )
+
+        query = (
+            select(
+                members.c.program_id,
+                members.c.member_id,
+                members.c.points,
+                members.c.debt,
+                es.label("entries_sum"),
+                ls.label("lots_sum"),
+                debt.label("clawback_debt"),
+            )
+            .select_from(
+                members.outerjoin(entry_sum, j(entry_sum))
+                .outerjoin(lot_sum, j(lot_sum))
+                .outerjoin(claw, j(claw))
+                .outerjoin(claw_paid, j(claw_paid))
+            )
+            .where((members.c.points != es) | (members.c.debt != debt) | (es != ls - debt))
+        )
+        if program_id is not None:
+            query = query.where(members.c.program_id == program_id)
+        return list(self.conn.execute(query))

@@ -1,0 +1,120 @@
+"""Members, their cards and their history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select, update
+
+from ..schema import cards, member_history, members
+
+
+class MemberRepo:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def add(self, values: dict[str, Any]) -> None:
+        self.conn.execute(insert(members).values(**values))
+
+    def get(self, program_id: int, member_id: str, lock: bool = False) -> Row[Any] | None:
+        query = select(members).where(
+            members.c.program_id == program_id, members.c.member_id == member_id
+        )
+        if lock:
+            # PostgreSQL: one writer per member; SQLite's BEGIN IMMEDIATE already serialises.
+            query = query.with_for_update()
+        return self.conn.execute(query).first()
+
+    def by_phone_hash(self, program_id: int, phone_hash: str) -> Row[Any] | None:
+        return self.conn.execute(
+            select(members).where(
+                members.c.program_id == program_id, members.c.phone_hash == phone_hash
+            )
+        ).first()
+
+    def update(self, program_id: int, member_id: str, **values: Any) -> None:
+        self.conn.execute(
+            update(members)
+            .where(members.c.program_id == program_id, members.c.member_id == member_id)
+            .values(**values)
+        )
+
+    def all_ids(self, program_id: int) -> list[str]:
+        return list(
+            self.conn.execute(
+                select(members.c.member_id)
+                .where(members.c.program_id == program_id)
+                .order_by(members.c.member_id)
+            ).scalars()
+        )
+
+    # -- cards
+
+    def add_card(
+        self, program_id: int, member_id: str, card_no: str, pin_hash: str | None, now: datetime
+    ) -> None:
+        self.conn.execute(
+            insert(cards).values(
+                card_no=card_no,
+                program_id=program_id,
+                member_id=member_id,
+                status="active",
+                pin_hash=pin_hash,
+                issued_at=now,
+            )
+        )
+
+    def card(self, program_id: int, card_no: str) -> Row[Any] | None:
+        return self.conn.execute(
+            select(cards).where(cards.c.program_id == program_id, cards.c.card_no == card_no)
+        ).first()
+
+    def card_exists(self, card_no: str) -> bool:
+        found = self.conn.execute(select(cards.c.card_no).where(cards.c.card_no == card_no))
+        return found.first() is not None
+
+    def active_card(self, program_id: int, member_id: str) -> str | None:
+        return self.conn.execute(
+            select(cards.c.card_no).where(
+                cards.c.program_id == program_id,
+                cards.c.member_id == member_id,
+                cards.c.status == "active",
+            )
+        ).scalar()
+
+    # -- history
+
+    def record(
+        self,
+        program_id: int,
+        member_id: str,
+        kind: str,
+        detail: dict[str, Any],
+        actor: str | None,
+        occurred_at: datetime,
+        now: datetime,
+    ) -> None:
+        self.conn.execute(
+            insert(member_history).values(
+                program_id=program_id,
+                member_id=member_id,
+                kind=kind,
+                detail=detail,
+                actor=actor,
+                occurred_at=occurred_at,
+                recorded_at=now,
+            )
+        )
+
+    def history(self, program_id: int, member_id: str) -> list[Row[Any]]:
+        return list(
+            self.conn.execute(
+                select(member_history)
+                .where(
+                    member_history.c.program_id == program_id,
+                    member_history.c.member_id == member_id,
+                )
+                .order_by(member_history.c.history_id)
+            )
+        )

@@ -1,0 +1,77 @@
+"""Receipts, their lines, and the spend metrics tiers are measured by."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, insert, select, update
+
+from ...domain.money import ZERO
+from ..schema import receipt_lines, receipts
+from ..types import MoneyFen
+
+
+class ReceiptRepo:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def add(self, values: dict[str, Any], lines: list[dict[str, Any]]) -> None:
+        self.conn.execute(insert(receipts).values(**values))
+        self.conn.execute(insert(receipt_lines), lines)
+
+    def get(self, program_id: int, receipt_no: str) -> Row[Any] | None:
+        return self.conn.execute(
+            select(receipts).where(
+                receipts.c.program_id == program_id, receipts.c.receipt_no == receipt_no
+            )
+        ).first()
+
+    def lines(self, program_id: int, receipt_no: str) -> list[Row[Any]]:
+        return list(
+            self.conn.execute(
+                select(receipt_lines)
+                .where(
+                    receipt_lines.c.program_id == program_id,
+                    receipt_lines.c.receipt_no == receipt_no,
+                )
+                .order_by(receipt_lines.c.line_no)
+            )
+        )
+
+    def update_line(self, program_id: int, receipt_no: str, line_no: int, **values: Any) -> None:
+        self.conn.execute(
+            update(receipt_lines)
+            .where(
+                receipt_lines.c.program_id == program_id,
+                receipt_lines.c.receipt_no == receipt_no,
+                receipt_lines.c.line_no == line_no,
+            )
+            .values(**values)
+        )
+
+    def update(self, program_id: int, receipt_no: str, **values: Any) -> None:
+        self.conn.execute(
+            update(receipts)
+            .where(receipts.c.program_id == program_id, receipts.c.receipt_no == receipt_no)
+            .values(**values)
+        )
+
+    def spend(
+        self,
+        program_id: int,
+        member_id: str,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> tuple[Decimal, int]:
+        """Net paid money and the number of receipts in [since, until)."""
+        query = select(func.coalesce(func.sum(receipts.c.paid_net), 0), func.count()).where(
+            receipts.c.program_id == program_id, receipts.c.member_id == member_id
+        )
+        if since is not None:
+            query = query.where(receipts.c.occurred_at >= since)
+        if until is not None:
+            query = query.where(receipts.c.occurred_at < until)
+        total, count = self.conn.execute(query).one()
+        return MoneyFen().process_result_value(total, self.conn.dialect) or ZERO, int(count)

@@ -1,0 +1,249 @@
+"""Tables. Every member-scoped table is keyed by (program_id, member_id) so the schema can be
+distributed by member when one machine is outgrown."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from .types import MoneyFen, Thousandths, UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Id = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements INTEGER only
+
+programs = Table(
+    "programs",
+    metadata,
+    Column("program_id", Id, primary_key=True, autoincrement=True),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("current_version", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+program_versions = Table(
+    "program_versions",
+    metadata,
+    Column("program_id", ForeignKey("programs.program_id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("config", JSON, nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("program_id", ForeignKey("programs.program_id"), primary_key=True),
+    Column("member_id", String(32), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("tier", String(40), nullable=False),
+    Column("name", String(200)),
+    Column("phone_enc", Text),
+    Column("phone_hash", String(64)),
+    Column("phone_masked", String(32)),
+    Column("id_number_enc", Text),
+    Column("id_hash", String(64)),
+    Column("address_enc", Text),
+    Column("id_type", String(16)),
+    Column("birthday", String(10)),
+    Column("anniversary", String(10)),
+    Column("group_level", String(16)),
+    Column("is_staff", Boolean, nullable=False, default=False),
+    Column("referrer_id", String(32)),
+    Column("guide_id", String(64)),
+    Column("store", String(64)),
+    Column("merchant", String(64)),
+    Column("joined_at", UTCDateTime, nullable=False),
+    Column("valid_until", Date),
+    Column("customer_class", String(16)),
+    Column("attributes", JSON, nullable=False),
+    Column("points", BigInteger, nullable=False, default=0),  # projection of the ledger
+    Column("last_entry_id", BigInteger),  # the last entry the projection includes
+    Column("debt", BigInteger, nullable=False, default=0),  # clawbacks not yet settled
+    Column("points_earned_total", BigInteger, nullable=False, default=0),
+    Column("stored_value", MoneyFen, nullable=False),
+    Column("carry", JSON, nullable=False),  # step-rule remainders carried to the next receipt
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("program_id", "phone_hash", name="uq_members_program_phone"),
+)
+Index("ix_members_id_hash", members.c.program_id, members.c.id_hash)
+Index("ix_members_guide", members.c.program_id, members.c.guide_id)
+
+cards = Table(
+    "cards",
+    metadata,
+    Column("card_no", String(32), primary_key=True),
+    Column("program_id", Integer, nullable=False),
+    Column("member_id", String(32), nullable=False),
+    Column("status", String(16), nullable=False),  # active, lost, replaced, cancelled
+    Column("pin_hash", Text),
+    Column("issued_at", UTCDateTime, nullable=False),
+)
+Index("ix_cards_member", cards.c.program_id, cards.c.member_id)
+
+receipts = Table(
+    "receipts",
+    metadata,
+    Column("program_id", ForeignKey("programs.program_id"), primary_key=True),
+    Column("receipt_no", String(64), primary_key=True),
+    Column("member_id", String(32), nullable=False),
+    Column("program_version", Integer, nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("business_date", Date, nullable=False),
+    Column("store", String(64)),
+    Column("merchant", String(64)),
+    Column("guide_id", String(64)),
+    Column("card_presented", Boolean, nullable=False),
+    Column("list_total", MoneyFen, nullable=False),
+    Column("discount_total", MoneyFen, nullable=False),
+    Column("offset_total", MoneyFen, nullable=False),
+    Column("voucher_total", MoneyFen, nullable=False),
+    Column("paid_total", MoneyFen, nullable=False),
+    Column("paid_net", MoneyFen, nullable=False),  # paid less returns: the spend metric
+    Column("points_earned", BigInteger, nullable=False),
+    Column("points_redeemed", BigInteger, nullable=False),
+)
+Index(
+    "ix_receipts_member_time", receipts.c.program_id, receipts.c.member_id, receipts.c.occurred_at
+)
+
+receipt_lines = Table(
+    "receipt_lines",
+    metadata,
+    Column("program_id", Integer, primary_key=True),
+    Column("receipt_no", String(64), primary_key=True),
+    Column("line_no", Integer, primary_key=True),
+    Column("sku", String(64), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("flags", JSON, nullable=False),
+    Column("qty", Thousandths, nullable=False),
+    Column("list_price", MoneyFen, nullable=False),
+    Column("price", MoneyFen, nullable=False),
+    Column("member_discount", MoneyFen, nullable=False),
+    Column("paid", MoneyFen, nullable=False),
+    Column("points", BigInteger, nullable=False),
+    Column("returned_qty", Thousandths, nullable=False),
+    Column("points_reversed", BigInteger, nullable=False),
+)
+
+requests = Table(
+    "requests",
+    metadata,
+    # Idempotency: the caller's number for each kind of state change, with its first answer.
+    Column("program_id", Integer, primary_key=True),
+    Column("kind", String(32), primary_key=True),
+    Column("ref", String(128), primary_key=True),
+    Column("body_hash", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("response", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("entry_id", Id, primary_key=True, autoincrement=True),
+    Column("program_id", Integer, nullable=False),
+    Column("member_id", String(32), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("points", BigInteger, nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("ref", String(128)),
+    Column("reason", Text),
+    Column("correlation_id", String(64)),
+)
+Index("ix_entries_member", ledger_entries.c.program_id, ledger_entries.c.member_id)
+
+lots = Table(
+    "lots",
+    metadata,
+    Column("lot_id", Id, primary_key=True, autoincrement=True),
+    Column("program_id", Integer, nullable=False),
+    Column("member_id", String(32), nullable=False),
+    Column("entry_id", BigInteger, nullable=False),
+    Column("points", BigInteger, nullable=False),
+    Column("remaining", BigInteger, nullable=False),  # a projection of its allocations
+    Column("earned_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime),
+)
+Index("ix_lots_member", lots.c.program_id, lots.c.member_id)
+Index("ix_lots_expiry", lots.c.program_id, lots.c.expires_at)
+
+allocations = Table(
+    "allocations",
+    metadata,
+    # Which lots a negative entry drew (or, for a debt, which later lot settled it).
+    Column("allocation_id", Id, primary_key=True, autoincrement=True),
+    Column("program_id", Integer, nullable=False),
+    Column("member_id", String(32), nullable=False),
+    Column("entry_id", BigInteger, nullable=False),
+    Column("lot_id", BigInteger, nullable=False),
+    Column("points", BigInteger, nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+)
+Index("ix_allocations_member", allocations.c.program_id, allocations.c.member_id)
+Index("ix_allocations_lot", allocations.c.lot_id)
+
+member_history = Table(
+    "member_history",
+    metadata,
+    Column("history_id", Id, primary_key=True, autoincrement=True),
+    Column("program_id", Integer, nullable=False),
+    Column("member_id", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),  # joined, tier_changed, profile, status, ...
+    Column("detail", JSON, nullable=False),
+    Column("actor", String(100)),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+)
+Index("ix_history_member", member_history.c.program_id, member_history.c.member_id)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("token_id", String(32), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("secret_hash", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+)
+
+job_runs = Table(
+    "job_runs",
+    metadata,
+    Column("program_id", Integer, primary_key=True),
+    Column("job", String(40), primary_key=True),
+    Column("as_of", UTCDateTime, primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("processed", BigInteger, nullable=False),
+    Column("detail", JSON, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+)

@@ -1,0 +1,65 @@
+"""The unit of work: one transaction per use case, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from .db import WRITE
+from .repos.ledger import LedgerRepo
+from .repos.members import MemberRepo
+from .repos.programs import ProgramRepo
+from .repos.receipts import ReceiptRepo
+from .repos.requests import RequestRepo
+from .repos.tokens import TokenRepo
+
+
+class UnitOfWork:
+    def __init__(self, engine: Engine, write: bool = True):
+        self.engine = engine
+        self.write = write
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> UnitOfWork:
+        conn = self.engine.connect()
+        if self.write:
+            conn = conn.execution_options(**{WRITE: True})
+        conn.begin()
+        self._conn = conn
+        self.programs = ProgramRepo(conn)
+        self.members = MemberRepo(conn)
+        self.receipts = ReceiptRepo(conn)
+        self.ledger = LedgerRepo(conn)
+        self.requests = RequestRepo(conn)
+        self.tokens = TokenRepo(conn)
+        return self
+
+    @property
+    def conn(self) -> Connection:
+        assert self._conn is not None, "unit of work not entered"
+        return self._conn
+
+    @property
+    def locks_rows(self) -> bool:
+        return self.engine.dialect.name != "sqlite"
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def rollback(self) -> None:
+        self.conn.rollback()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._conn is not None
+        try:
+            if self._conn.in_transaction():
+                self._conn.rollback()
+        finally:
+            self._conn.close()
+            self._conn = None
