@@ -9,8 +9,16 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 
 from ..errors import Invalid
-from ..services import accounts, checkout, members, programs, returns
-from ..services.inputs import ActivateIn, MemberIn, PurchaseIn, Ref, ReturnIn
+from ..services import accounts, awards, checkout, members, programs, returns
+from ..services.inputs import (
+    ActivateIn,
+    CheckInIn,
+    MemberIn,
+    PurchaseIn,
+    Ref,
+    ReturnIn,
+    ReviewIn,
+)
 from .deps import Ctx, Enroller, Manager, Reader, Till
 
 router = APIRouter(prefix="/api/v1")
@@ -101,3 +109,17 @@ def return_lines(
     if len(receipt_no) > 64:
         raise Invalid("小票号过长 / receipt_no too long", code="validation_error")
     return returns.return_lines(ctx, program, receipt_no, body)
+
+
+@router.post(P + "/members/{member_id}/check-ins", status_code=201)
+def check_in(
+    program: str, member_id: MemberId, ctx: Ctx, _: Till, body: CheckInIn | None = None
+) -> dict[str, Any]:
+    return awards.check_in(ctx, program, member_id, body.occurred_at if body else None)
+
+
+@router.post(P + "/purchases/{receipt_no}/reviews", status_code=201)
+def review(
+    program: str, receipt_no: Annotated[str, Ref], body: ReviewIn, ctx: Ctx, _: Till
+) -> dict[str, Any]:
+    return awards.review(ctx, program, receipt_no, body.line_no, body.occurred_at)

@@ -64,6 +64,7 @@ def multiplier_for(
     mults: tuple[Multiplier, ...], pl: PricedLine | None, ctx: MemberContext
 ) -> Decimal:
     factor = Decimal(1)
+    grouped: dict[str, Decimal] = {}
     for m in mults:
         if not holds(m, pl.line if pl else None, ctx):
             continue
@@ -72,6 +73,11 @@ def multiplier_for(
             f *= m.by_tier.get(ctx.tier, Decimal(1))
         if m.by_group_level:
             f *= m.by_group_level.get(ctx.group_level or "", Decimal(1))
+        if m.group is None:
+            factor *= f
+        else:
+            grouped[m.group] = max(grouped.get(m.group, f), f)
+    for f in grouped.values():
         factor *= f
     return factor
 

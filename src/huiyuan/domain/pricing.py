@@ -42,10 +42,41 @@ def _member_price(
     return max(ZERO, base - money(line.qty * line.member_price))
 
 
+def _multiple_of_base(
+    rule: BenefitRule, line: Line, ctx: MemberContext, base: Decimal
+) -> Decimal | None:
+    assert rule.base_rate is not None
+    multiple = rule.multiples_by_group_level.get(ctx.group_level or "")
+    if multiple is None:
+        multiple = rule.multiples.get(ctx.tier)
+    if multiple is None:
+        return None
+    # The 1× discount is a share of the tag price; N倍 multiplies it (liquor: 2% × N of list).
+    return money(line.list_amount * rule.base_rate * multiple)
+
+
+def _per_gram(rule: BenefitRule, line: Line, ctx: MemberContext, base: Decimal) -> Decimal | None:
+    amount = rule.amounts.get(ctx.tier)
+    if amount is None or line.weight_grams is None:
+        return None
+    return money(line.weight_grams * amount)
+
+
+def _category_class(
+    rule: BenefitRule, line: Line, ctx: MemberContext, base: Decimal
+) -> Decimal | None:
+    cls = ctx.category_classes.get(line.category)
+    rate = None if cls is None else rule.rates.get(cls)
+    return None if rate is None else money(base * rate)
+
+
 # The closed set of benefit kinds: each computes the money off a line's base amount.
 BENEFIT_KINDS: dict[BenefitKind, BenefitFn] = {
     BenefitKind.PERCENT_OFF: _percent_off,
     BenefitKind.MEMBER_PRICE: _member_price,
+    BenefitKind.MULTIPLE_OF_BASE: _multiple_of_base,
+    BenefitKind.PER_GRAM: _per_gram,
+    BenefitKind.CATEGORY_CLASS: _category_class,
 }
 
 

@@ -117,33 +117,82 @@ class EarningRule(Frozen):
 
 
 class Multiplier(Condition):
-    """Multiplies the exact points of matching lines (tier ×2, birthday double, ×1.5 SKUs)."""
+    """Multiplies the exact points of matching lines (tier ×2, birthday double, ×1.5 SKUs).
+
+    Multipliers sharing a `group` do not stack: the largest that holds applies (a birthday that
+    is also the wedding anniversary doubles once).
+    """
 
     factor: Rate = Decimal(1)
+    group: str | None = None
     by_tier: dict[str, Rate] = Field(default_factory=dict)
     by_group_level: dict[str, Rate] = Field(default_factory=dict)
     reason: Reason | None = None
+
+
+class ReferralKind(StrEnum):
+    SHARE = "share"  # the referrer earns a share of each purchase of the member they referred
+    FIRST_PURCHASE = "first_purchase"  # fixed points on the referred member's first purchase
+
+
+class Referral(Frozen):
+    kind: ReferralKind
+    rate: Rate = Decimal(0)  # share: of the referred receipt's points, rounded down
+    points: int = Field(default=0, ge=0)  # first_purchase
+    referrer_tiers: tuple[str, ...] = ()  # empty: any tier
+    reason: Reason | None = None
+
+
+class CheckIn(Frozen):
+    points: int = Field(ge=0)
+    streak_days: int | None = Field(default=None, ge=2)
+    streak_bonus: int = Field(default=0, ge=0)
+
+
+class ReviewAward(Frozen):
+    points: int = Field(ge=0)
 
 
 class Earning(Frozen):
     rules: tuple[EarningRule, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()
     multipliers: tuple[Multiplier, ...] = ()
+    referrals: tuple[Referral, ...] = ()
+    check_in: CheckIn | None = None
+    review: ReviewAward | None = None
 
 
 # ----------------------------------------------------------------------------- benefits
 
 
 class BenefitKind(StrEnum):
-    PERCENT_OFF = "percent_off"  # a share off the line's price, by tier
+    PERCENT_OFF = "percent_off"  # a share off the line's price, by tier (折上折 with a condition)
     MEMBER_PRICE = "member_price"  # the line's member_price for flagged SKUs
+    MULTIPLE_OF_BASE = "multiple_of_base"  # N × a base share of the list price (N倍会员折扣)
+    PER_GRAM = "per_gram"  # money off per gram of the line's weight, by tier
+    CATEGORY_CLASS = "category_class"  # a share off by the member's class in the line's category
 
 
 class BenefitRule(Frozen):
     kind: BenefitKind
     when: Condition = Condition()
-    rates: dict[str, Rate] = Field(default_factory=dict)  # tier → share off (0.10 = 9折)
+    # percent_off: tier → share off (0.10 = 9折); category_class: class → share off.
+    rates: dict[str, Rate] = Field(default_factory=dict)
+    base_rate: Rate | None = None  # multiple_of_base: the 1× share of the list price
+    multiples: dict[str, Rate] = Field(default_factory=dict)  # multiple_of_base: tier → N
+    multiples_by_group_level: dict[str, Rate] = Field(default_factory=dict)
+    amounts: dict[str, MoneyField] = Field(default_factory=dict)  # per_gram: tier → yuan/gram
     reason: Reason | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> BenefitRule:
+        if self.kind is BenefitKind.MULTIPLE_OF_BASE and self.base_rate is None:
+            raise ValueError("multiple_of_base needs base_rate")
+        if self.kind is BenefitKind.PER_GRAM and not self.amounts:
+            raise ValueError("per_gram needs amounts by tier")
+        if self.kind in (BenefitKind.PERCENT_OFF, BenefitKind.CATEGORY_CLASS) and not self.rates:
+            raise ValueError(f"{self.kind.value} needs rates")
+        return self
 
 
 class PromotionPolicy(StrEnum):
@@ -189,6 +238,42 @@ class Tier(Frozen):
     name: str
     name_en: str
     qualify_any: tuple[Qualification, ...] = ()  # automatic upgrade when any holds
+
+
+# ----------------------------------------------------------------------------- classes
+
+
+class ClassMetric(StrEnum):
+    YEAR_POINTS = "year_points"  # points earned in the calendar year so far
+    WINDOW_SPEND = "window_spend"  # paid in the trailing `days`
+
+
+class ClassBand(Frozen):
+    code: str
+    at_least: Rate = Decimal(0)
+
+
+class Classes(Frozen):
+    """Customer classes (客户分级): bands over a metric, overall and optionally per category."""
+
+    metric: ClassMetric
+    days: int | None = Field(default=None, ge=1)
+    bands: tuple[ClassBand, ...] = Field(min_length=1)
+    per_category: bool = False
+    on_receipt: bool = False  # kept up to date with every receipt (else by the job)
+
+    @model_validator(mode="after")
+    def _check(self) -> Classes:
+        if self.metric is ClassMetric.WINDOW_SPEND and self.days is None:
+            raise ValueError("window_spend needs days")
+        return self
+
+    def band_for(self, value: Decimal) -> str:
+        best = self.bands[0].code
+        for band in sorted(self.bands, key=lambda b: b.at_least):
+            if value >= band.at_least:
+                best = band.code
+        return best
 
 
 # ----------------------------------------------------------------------------- expiry
@@ -273,6 +358,7 @@ class Program(Frozen):
     benefits: Benefits = Benefits()
     earning: Earning = Earning()
     expiry: Expiry = Expiry()
+    classes: Classes | None = None
 
     @model_validator(mode="after")
     def _cross_refs(self) -> Program:
@@ -288,7 +374,11 @@ class Program(Frozen):
         known = set(codes)
         refs: list[str] = []
         for rule in self.benefits.rules:
-            refs += list(rule.rates) + list(rule.when.tiers)
+            refs += list(rule.when.tiers) + list(rule.multiples) + list(rule.amounts)
+            if rule.kind is not BenefitKind.CATEGORY_CLASS:
+                refs += list(rule.rates)
+        for ref in self.earning.referrals:
+            refs += list(ref.referrer_tiers)
         for erule in self.earning.rules:
             refs += list(erule.points_by_tier) + list(erule.when.tiers)
         for mult in self.earning.multipliers:

@@ -47,6 +47,8 @@ class MemberContext:
     group_level: str | None = None
     day: date | None = None  # the receipt's business date
     card_presented: bool = True
+    customer_class: str | None = None
+    category_classes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -1,8 +1,11 @@
-"""A purchase at the till: price it for the member, say what it earns, and record it."""
+"""A purchase at the till: price it for the member, say what it earns, and record it.
+
+Quote and commit share every step up to the writes, so a quote is the commit's answer.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -13,9 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from ..domain.calendar import MonthDay, business_date, start_of_day, year_bounds, zone
 from ..domain.earning import earn
 from ..domain.expiry import expires_at
-from ..domain.money import ZERO, fmt
+from ..domain.ledger import EntryKind
+from ..domain.money import ZERO, floor_points, fmt
 from ..domain.pricing import price_receipt
-from ..domain.program import Metric, Program
+from ..domain.program import ClassMetric, Metric, ReferralKind
 from ..domain.receipt import Line, MemberContext, PricedLine
 from ..domain.tiers import metrics_needed, reached_tier
 from ..errors import Conflict, Invalid
@@ -37,6 +41,23 @@ class Priced:
     points: int
     carry: dict[int, Decimal]
     context: MemberContext
+    active: bool = True
+
+
+@dataclass
+class Outcome:
+    """What recording the receipt would change, worked out before any write."""
+
+    priced: Priced
+    tier_changed: dict[str, str] | None = None
+    customer_class: str | None = None
+    referral_share: int = 0
+    referral_bonus: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def referral_points(self) -> int:
+        return self.referral_share + self.referral_bonus
 
 
 def _lines(data: PurchaseIn) -> list[Line]:
@@ -56,9 +77,35 @@ def _lines(data: PurchaseIn) -> list[Line]:
     ]
 
 
+def _class_values(
+    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], at: datetime
+) -> tuple[Decimal, dict[str, int]]:
+    """The classification metric overall and per category, before this receipt."""
+    program = stored.program
+    assert program.classes is not None
+    tz = zone(program.timezone)
+    pid, mid = stored.program_id, row.member_id
+    if program.classes.metric is ClassMetric.YEAR_POINTS:
+        start, end = year_bounds(business_date(at, tz))
+        per_cat = uow.receipts.category_points(
+            pid, mid, start_of_day(start, tz), start_of_day(end, tz)
+        )
+        return Decimal(sum(per_cat.values())), per_cat
+    days = program.classes.days or 365
+    spend, _ = uow.receipts.spend(pid, mid, at - timedelta(days=days), at)
+    return spend, {}
+
+
 def _member_context(
-    program: Program, row: Row[Any], at: datetime, card_presented: bool
+    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], at: datetime, data: PurchaseIn
 ) -> MemberContext:
+    program = stored.program
+    category_classes: dict[str, str] = {}
+    if program.classes is not None and program.classes.per_category:
+        _, per_cat = _class_values(uow, stored, row, at)
+        for line in data.lines:
+            value = Decimal(per_cat.get(line.category, 0))
+            category_classes[line.category] = program.classes.band_for(value)
     return MemberContext(
         tier=row.tier,
         kind=row.kind,
@@ -66,12 +113,17 @@ def _member_context(
         anniversary=MonthDay.parse(row.anniversary) if row.anniversary else None,
         group_level=row.group_level,
         day=business_date(at, zone(program.timezone)),
-        card_presented=card_presented,
+        card_presented=data.card_presented,
+        customer_class=row.customer_class,
+        category_classes=category_classes,
     )
 
 
-def _price(program: Program, row: Row[Any], data: PurchaseIn, at: datetime) -> Priced:
-    ctx = _member_context(program, row, at, data.card_presented)
+def _price(
+    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], data: PurchaseIn, at: datetime
+) -> Priced:
+    program = stored.program
+    ctx = _member_context(uow, stored, row, at, data)
     lines = _lines(data)
     if data.points_to_redeem:
         raise Invalid(
@@ -87,11 +139,50 @@ def _price(program: Program, row: Row[Any], data: PurchaseIn, at: datetime) -> P
         blocked = NOTE_LAPSED
     if blocked:
         priced = [PricedLine(line=line, gross=line.gross, notes=[blocked]) for line in lines]
-        return Priced(priced, 0, {}, ctx)
+        return Priced(priced, 0, {}, ctx, active=False)
     priced = price_receipt(program, lines, ctx)
     carry = {int(k): Decimal(v) for k, v in (row.carry or {}).items()}
     result = earn(program, priced, ctx, carry)
     return Priced(priced, result.points, result.carry, ctx)
+
+
+def _outcome(
+    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], data: PurchaseIn, at: datetime
+) -> Outcome:
+    if at < row.joined_at:
+        raise Invalid(
+            "消费时间早于入会时间 / the purchase is dated before the member joined",
+            code="not_yet_member",
+        )
+    program = stored.program
+    priced = _price(uow, stored, row, data, at)
+    out = Outcome(priced)
+    if not priced.active:
+        return out
+    paid = sum((p.paid for p in priced.lines), ZERO)
+    metrics = _metrics(uow, stored, row, at, paid, priced.points)
+    new_tier = reached_tier(program, row.tier, metrics)
+    if new_tier != row.tier:
+        out.tier_changed = {"from": row.tier, "to": new_tier}
+    if program.classes is not None and program.classes.on_receipt:
+        value, _ = _class_values(uow, stored, row, at)
+        if program.classes.metric is ClassMetric.YEAR_POINTS:
+            value += priced.points
+        else:
+            value += paid
+        out.customer_class = program.classes.band_for(value)
+    if row.referrer_id and program.earning.referrals:
+        referrer = uow.members.get(stored.program_id, row.referrer_id)
+        if referrer is not None and referrer.status == "active":
+            first = uow.receipts.count(stored.program_id, row.member_id) == 0
+            for ref in program.earning.referrals:
+                if ref.referrer_tiers and referrer.tier not in ref.referrer_tiers:
+                    continue
+                if ref.kind is ReferralKind.SHARE:
+                    out.referral_share += floor_points(priced.points * ref.rate)
+                elif ref.kind is ReferralKind.FIRST_PURCHASE and first:
+                    out.referral_bonus += ref.points
+    return out
 
 
 def _totals(priced: list[PricedLine]) -> dict[str, Decimal]:
@@ -105,13 +196,9 @@ def _totals(priced: list[PricedLine]) -> dict[str, Decimal]:
 
 
 def _answer(
-    data: PurchaseIn,
-    member_id: str,
-    priced: Priced,
-    balance: int,
-    tier: str,
-    tier_changed: dict[str, str] | None,
+    data: PurchaseIn, member_id: str, out: Outcome, balance: int, tier: str
 ) -> dict[str, Any]:
+    priced = out.priced
     totals = _totals(priced.lines)
     return {
         "receipt_no": data.receipt_no,
@@ -121,7 +208,7 @@ def _answer(
         "points_redeemed": 0,
         "balance": balance,
         "tier": tier,
-        "tier_changed": tier_changed,
+        "tier_changed": out.tier_changed,
         "lines": [
             {
                 "line_no": p.line.line_no,
@@ -135,22 +222,14 @@ def _answer(
     }
 
 
-def _check_time(row: Row[Any], at: datetime) -> None:
-    if at < row.joined_at:
-        raise Invalid(
-            "消费时间早于入会时间 / the purchase is dated before the member joined",
-            code="not_yet_member",
-        )
-
-
 def quote(ctx: Context, program_code: str, data: PurchaseIn) -> dict[str, Any]:
     at = moment(data.occurred_at, ctx.now())
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
         row = resolve_member(uow, stored, data.member_id, data.card_no, lock=False)
-        _check_time(row, at)
-        priced = _price(stored.program, row, data, at)
-        return _answer(data, row.member_id, priced, int(row.points) + priced.points, row.tier, None)
+        out = _outcome(uow, stored, row, data, at)
+        tier = out.tier_changed["to"] if out.tier_changed else row.tier
+        return _answer(data, row.member_id, out, int(row.points) + out.priced.points, tier)
 
 
 def commit(ctx: Context, program_code: str, data: PurchaseIn) -> dict[str, Any]:
@@ -176,6 +255,12 @@ def commit(ctx: Context, program_code: str, data: PurchaseIn) -> dict[str, Any]:
             return first
 
 
+def _lock_members(uow: UnitOfWork, program_id: int, member_ids: list[str]) -> None:
+    """Row locks in a fixed order, so two writers never wait on each other in a cycle."""
+    for member_id in sorted(set(member_ids)):
+        uow.members.get(program_id, member_id, lock=True)
+
+
 def _commit(
     uow: UnitOfWork,
     stored: StoredProgram,
@@ -186,11 +271,15 @@ def _commit(
 ) -> dict[str, Any]:
     program = stored.program
     tz = zone(program.timezone)
-    row = resolve_member(uow, stored, data.member_id, data.card_no, lock=True)
-    _check_time(row, at)
-    priced = _price(program, row, data, at)
+    pid = stored.program_id
+    found = resolve_member(uow, stored, data.member_id, data.card_no, lock=False)
+    _lock_members(uow, pid, [found.member_id] + ([found.referrer_id] if found.referrer_id else []))
+    row = uow.members.get(pid, found.member_id)
+    assert row is not None
+    mid = row.member_id
+    out = _outcome(uow, stored, row, data, at)
+    priced = out.priced
     totals = _totals(priced.lines)
-    pid, mid = stored.program_id, row.member_id
     uow.receipts.add(
         {
             "program_id": pid,
@@ -212,6 +301,11 @@ def _commit(
             "paid_net": totals["paid"],
             "points_earned": priced.points,
             "points_redeemed": 0,
+            "points_reversed": 0,
+            "referrer_id": row.referrer_id if out.referral_points else None,
+            "referral_share": out.referral_share,
+            "referral_bonus": out.referral_bonus,
+            "referral_reversed": 0,
         },
         [
             {
@@ -233,66 +327,73 @@ def _commit(
             for p in priced.lines
         ],
     )
+    expiry = expires_at(program.expiry, at, tz)
     if priced.points > 0:
         posting = ledger.Posting(pid, mid, at, now, ref=data.receipt_no, reason="purchase")
-        ledger.credit(uow, posting, priced.points, expires_at(program.expiry, at, tz))
+        ledger.credit(uow, posting, priced.points, expiry)
+    if out.referral_points > 0 and row.referrer_id:
+        posting = ledger.Posting(
+            pid, row.referrer_id, at, now, ref=data.receipt_no, reason=f"referral: {mid}"
+        )
+        ledger.credit(uow, posting, out.referral_points, expiry, kind=EntryKind.BONUS)
+    changes: dict[str, Any] = {}
     if priced.carry != {int(k): Decimal(v) for k, v in (row.carry or {}).items()}:
-        uow.members.update(pid, mid, carry={str(k): str(v) for k, v in priced.carry.items()})
-    tier_changed = None
-    if row.status == "active":
-        new_tier = reached_tier(program, row.tier, _metrics(uow, stored, mid, at, totals["paid"]))
-        if new_tier != row.tier:
-            tier_changed = {"from": row.tier, "to": new_tier}
-            uow.members.update(pid, mid, tier=new_tier, updated_at=now)
-            uow.members.record(
-                pid,
-                mid,
-                "tier_changed",
-                {**tier_changed, "reason": "purchase", "ref": data.receipt_no},
-                None,
-                at,
-                now,
-            )
+        changes["carry"] = {str(k): str(v) for k, v in priced.carry.items()}
+    if out.customer_class is not None and out.customer_class != row.customer_class:
+        changes["customer_class"] = out.customer_class
+    if out.tier_changed:
+        changes["tier"] = out.tier_changed["to"]
+        uow.members.record(
+            pid,
+            mid,
+            "tier_changed",
+            {**out.tier_changed, "reason": "purchase", "ref": data.receipt_no},
+            None,
+            at,
+            now,
+        )
+    if changes:
+        uow.members.update(pid, mid, updated_at=now, **changes)
     after = uow.members.get(pid, mid)
     assert after is not None
-    answer = _answer(data, mid, priced, int(after.points), after.tier, tier_changed)
+    answer = _answer(data, mid, out, int(after.points), after.tier)
     uow.requests.put(pid, "purchase", data.receipt_no, fingerprint, 201, answer, now)
     return answer
 
 
 def _metrics(
-    uow: UnitOfWork, stored: StoredProgram, member_id: str, at: datetime, paid: Decimal
+    uow: UnitOfWork,
+    stored: StoredProgram,
+    row: Row[Any],
+    at: datetime,
+    paid: Decimal,
+    points: int,
 ) -> dict[Metric, Decimal]:
-    """The metrics the program's tiers are measured by, including the receipt just recorded."""
+    """The tier metrics as they stand once this receipt (not yet stored) is counted."""
     program = stored.program
     tz = zone(program.timezone)
-    pid = stored.program_id
+    pid, mid = stored.program_id, row.member_id
     out: dict[Metric, Decimal] = {}
     for metric, days in metrics_needed(program):
         if metric is Metric.CUMULATIVE_SPEND:
-            out[metric] = uow.receipts.spend(pid, member_id)[0]
+            out[metric] = uow.receipts.spend(pid, mid)[0] + paid
         elif metric is Metric.ANNUAL_SPEND:
             start, end = year_bounds(business_date(at, tz))
-            out[metric] = uow.receipts.spend(
-                pid, member_id, start_of_day(start, tz), start_of_day(end, tz)
-            )[0]
+            year = uow.receipts.spend(pid, mid, start_of_day(start, tz), start_of_day(end, tz))
+            out[metric] = year[0] + paid
         elif metric is Metric.MEMBERSHIP_YEAR_SPEND:
-            row = uow.members.get(pid, member_id)
-            assert row is not None
             since = row.joined_at
             if row.valid_until is not None:
                 since = max(since, start_of_day(row.valid_until, tz) - timedelta(days=365))
-            out[metric] = uow.receipts.spend(pid, member_id, since)[0]
+            out[metric] = uow.receipts.spend(pid, mid, since)[0] + paid
         elif metric in (Metric.WINDOW_SPEND, Metric.WINDOW_ORDERS):
             assert days is not None
             spend, count = uow.receipts.spend(
-                pid, member_id, at - timedelta(days=days), at + timedelta(microseconds=1)
+                pid, mid, at - timedelta(days=days), at + timedelta(microseconds=1)
             )
-            out[metric] = spend if metric is Metric.WINDOW_SPEND else Decimal(count)
+            out[metric] = spend + paid if metric is Metric.WINDOW_SPEND else Decimal(count + 1)
         elif metric is Metric.SINGLE_RECEIPT:
             out[metric] = paid
         elif metric is Metric.CUMULATIVE_POINTS:
-            row = uow.members.get(pid, member_id)
-            assert row is not None
-            out[metric] = Decimal(row.points_earned_total)
+            out[metric] = Decimal(row.points_earned_total + points)
     return out

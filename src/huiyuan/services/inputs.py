@@ -178,3 +178,12 @@ def body_fingerprint(model: BaseModel) -> str:
 
 def moment(value: datetime | None, now: datetime) -> datetime:
     return value if value is not None else now
+
+
+class CheckInIn(Strict):
+    occurred_at: AwareDatetime | None = None
+
+
+class ReviewIn(Strict):
+    line_no: int = Field(ge=1, le=10000, strict=True)
+    occurred_at: AwareDatetime | None = None

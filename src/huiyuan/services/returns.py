@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,9 @@ def return_lines(
 ) -> dict[str, Any]:
     now = ctx.now()
     at = moment(data.occurred_at, now)
-    fingerprint = body_fingerprint(data)
+    # The receipt is in the path, not the body: it is part of what was asked, so the same
+    # return_no and body against another receipt is a different request (409), not a resend.
+    fingerprint = hashlib.sha256(f"{receipt_no}\n{body_fingerprint(data)}".encode()).hexdigest()
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
         pid = stored.program_id
@@ -59,7 +62,15 @@ def return_lines(
             uow.receipts.update_line(
                 pid, receipt_no, item.line_no, returned_qty=returned, points_reversed=points_total
             )
-        uow.receipts.update(pid, receipt_no, paid_net=receipt.paid_net - money_back)
+        total_reversed = receipt.points_reversed + reversed_points
+        referral_back = _referral_reversal(receipt, total_reversed, sold, data)
+        uow.receipts.update(
+            pid,
+            receipt_no,
+            paid_net=receipt.paid_net - money_back,
+            points_reversed=total_reversed,
+            referral_reversed=receipt.referral_reversed + referral_back,
+        )
         if reversed_points > 0:
             source = uow.ledger.entry_by_ref(pid, receipt.member_id, "earn", receipt_no)
             posting = ledger.Posting(
@@ -71,9 +82,43 @@ def return_lines(
                 reason=f"return of {receipt_no}",
             )
             ledger.clawback(uow, posting, reversed_points, source.entry_id if source else None)
+        if referral_back > 0 and receipt.referrer_id:
+            uow.members.get(pid, receipt.referrer_id, lock=True)
+            source = uow.ledger.entry_by_ref(pid, receipt.referrer_id, "bonus", receipt_no)
+            posting = ledger.Posting(
+                pid,
+                receipt.referrer_id,
+                at,
+                now,
+                ref=data.return_no,
+                reason=f"return of referred receipt {receipt_no}",
+            )
+            ledger.clawback(uow, posting, referral_back, source.entry_id if source else None)
         after = uow.members.get(pid, receipt.member_id)
         assert after is not None
         answer = {"points_reversed": reversed_points, "balance": int(after.points)}
         uow.requests.put(pid, "return", data.return_no, fingerprint, 201, answer, now)
         uow.commit()
         return answer
+
+
+def _referral_reversal(
+    receipt: Any, total_reversed: int, sold: dict[int, Any], data: ReturnIn
+) -> int:
+    """The referrer's share goes back in proportion to the points reversed so far; a fixed
+    first-purchase bonus goes back only when the whole receipt has been returned."""
+    if not receipt.referrer_id:
+        return 0
+    due = 0
+    if receipt.points_earned > 0:
+        due += floor_points(
+            Decimal(receipt.referral_share) * total_reversed / receipt.points_earned
+        )
+    returning = {item.line_no: item.qty for item in data.lines}
+    all_back = all(
+        line.returned_qty + returning.get(line.line_no, Decimal(0)) >= line.qty
+        for line in sold.values()
+    )
+    if all_back:
+        due = receipt.referral_share + receipt.referral_bonus
+    return max(0, due - receipt.referral_reversed)

@@ -127,6 +127,12 @@ receipts = Table(
     Column("paid_net", MoneyFen, nullable=False),  # paid less returns: the spend metric
     Column("points_earned", BigInteger, nullable=False),
     Column("points_redeemed", BigInteger, nullable=False),
+    Column("points_reversed", BigInteger, nullable=False, default=0),
+    # Referral points this receipt gave the member's referrer, and how much of it was reversed.
+    Column("referrer_id", String(32)),
+    Column("referral_share", BigInteger, nullable=False, default=0),
+    Column("referral_bonus", BigInteger, nullable=False, default=0),
+    Column("referral_reversed", BigInteger, nullable=False, default=0),
 )
 Index(
     "ix_receipts_member_time", receipts.c.program_id, receipts.c.member_id, receipts.c.occurred_at
@@ -223,6 +229,28 @@ member_history = Table(
     Column("recorded_at", UTCDateTime, nullable=False),
 )
 Index("ix_history_member", member_history.c.program_id, member_history.c.member_id)
+
+check_ins = Table(
+    "check_ins",
+    metadata,
+    Column("program_id", Integer, primary_key=True),
+    Column("member_id", String(32), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("streak", Integer, nullable=False),
+    Column("points", BigInteger, nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("program_id", Integer, primary_key=True),
+    Column("receipt_no", String(64), primary_key=True),
+    Column("line_no", Integer, primary_key=True),
+    Column("member_id", String(32), nullable=False),
+    Column("points", BigInteger, nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+)
 
 tokens = Table(
     "tokens",

@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from .db import WRITE
+from .repos.awards import AwardRepo
 from .repos.ledger import LedgerRepo
 from .repos.members import MemberRepo
 from .repos.programs import ProgramRepo
@@ -33,6 +34,7 @@ class UnitOfWork:
         self.ledger = LedgerRepo(conn)
         self.requests = RequestRepo(conn)
         self.tokens = TokenRepo(conn)
+        self.awards = AwardRepo(conn)
         return self
 
     @property

@@ -75,3 +75,36 @@ class ReceiptRepo:
             query = query.where(receipts.c.occurred_at < until)
         total, count = self.conn.execute(query).one()
         return MoneyFen().process_result_value(total, self.conn.dialect) or ZERO, int(count)
+
+    def category_points(
+        self, program_id: int, member_id: str, since: datetime, until: datetime
+    ) -> dict[str, int]:
+        """Points earned (net of returns) per category by receipts in [since, until)."""
+        net = func.sum(receipt_lines.c.points - receipt_lines.c.points_reversed)
+        rows = self.conn.execute(
+            select(receipt_lines.c.category, net)
+            .select_from(
+                receipt_lines.join(
+                    receipts,
+                    (receipts.c.program_id == receipt_lines.c.program_id)
+                    & (receipts.c.receipt_no == receipt_lines.c.receipt_no),
+                )
+            )
+            .where(
+                receipts.c.program_id == program_id,
+                receipts.c.member_id == member_id,
+                receipts.c.occurred_at >= since,
+                receipts.c.occurred_at < until,
+            )
+            .group_by(receipt_lines.c.category)
+        )
+        return {r[0]: int(r[1] or 0) for r in rows}
+
+    def count(self, program_id: int, member_id: str) -> int:
+        return int(
+            self.conn.execute(
+                select(func.count()).where(
+                    receipts.c.program_id == program_id, receipts.c.member_id == member_id
+                )
+            ).scalar_one()
+        )

@@ -52,6 +52,16 @@ def upgrade() -> None:
         batch_op.create_index("ix_cards_member", ["program_id", "member_id"], unique=False)
 
     op.create_table(
+        "check_ins",
+        sa.Column("program_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.String(length=32), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("streak", sa.Integer(), nullable=False),
+        sa.Column("points", sa.BigInteger(), nullable=False),
+        sa.Column("occurred_at", huiyuan.store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("program_id", "member_id", "day", name=op.f("pk_check_ins")),
+    )
+    op.create_table(
         "job_runs",
         sa.Column("program_id", sa.Integer(), nullable=False),
         sa.Column("job", sa.String(length=40), nullable=False),
@@ -173,6 +183,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("program_id", "kind", "ref", name=op.f("pk_requests")),
     )
     op.create_table(
+        "reviews",
+        sa.Column("program_id", sa.Integer(), nullable=False),
+        sa.Column("receipt_no", sa.String(length=64), nullable=False),
+        sa.Column("line_no", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.String(length=32), nullable=False),
+        sa.Column("points", sa.BigInteger(), nullable=False),
+        sa.Column("occurred_at", huiyuan.store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("program_id", "receipt_no", "line_no", name=op.f("pk_reviews")),
+    )
+    op.create_table(
         "tokens",
         sa.Column("token_id", sa.String(length=32), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
@@ -268,6 +288,11 @@ def upgrade() -> None:
         sa.Column("paid_net", huiyuan.store.types.MoneyFen(), nullable=False),
         sa.Column("points_earned", sa.BigInteger(), nullable=False),
         sa.Column("points_redeemed", sa.BigInteger(), nullable=False),
+        sa.Column("points_reversed", sa.BigInteger(), nullable=False),
+        sa.Column("referrer_id", sa.String(length=32), nullable=True),
+        sa.Column("referral_share", sa.BigInteger(), nullable=False),
+        sa.Column("referral_bonus", sa.BigInteger(), nullable=False),
+        sa.Column("referral_reversed", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
             ["program_id"], ["programs.program_id"], name=op.f("fk_receipts_program_id_programs")
         ),
@@ -294,6 +319,7 @@ def downgrade() -> None:
 
     op.drop_table("members")
     op.drop_table("tokens")
+    op.drop_table("reviews")
     op.drop_table("requests")
     op.drop_table("receipt_lines")
     op.drop_table("programs")
@@ -311,6 +337,7 @@ def downgrade() -> None:
 
     op.drop_table("ledger_entries")
     op.drop_table("job_runs")
+    op.drop_table("check_ins")
     with op.batch_alter_table("cards", schema=None) as batch_op:
         batch_op.drop_index("ix_cards_member")
 
