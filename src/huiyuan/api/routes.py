@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime
 
-from ..errors import Invalid
-from ..services import accounts, awards, checkout, members, programs, returns
+from ..errors import Invalid, NotFound
+from ..services import accounts, awards, checkout, members, programs, redemptions, returns
 from ..services.inputs import (
     ActivateIn,
     CheckInIn,
     MemberIn,
+    MomentIn,
     PurchaseIn,
+    RedemptionIn,
     Ref,
     ReturnIn,
     ReviewIn,
+    TransferIn,
 )
 from .deps import Ctx, Enroller, Manager, Reader, Till
 
-router = APIRouter(prefix="/api/v1")
+
+def _program_code(request: Request) -> None:
+    """A program code with NUL or control characters names no program (and would make
+    PostgreSQL fail, a 500): 404 before any query."""
+    code = request.path_params.get("program")
+    if code is not None and not re.fullmatch(r"[^\x00-\x1f\x7f]{1,64}", code):
+        raise NotFound("没有该会员方案 / no such program", code="program_not_found")
+
+
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(_program_code)])
 P = "/programs/{program}"
-MemberId = Annotated[str, Ref]
+# `Ref` itself, not Annotated[str, Ref]: nested Annotated metadata is silently ignored, so the
+# path parameter went unchecked (a NUL in it was a 500 on PostgreSQL).
+MemberId = Ref
 
 
 def created(body: dict[str, Any]) -> JSONResponse:
@@ -51,7 +65,7 @@ def search_members(
     ctx: Ctx,
     _: Reader,
     phone: Annotated[str | None, Query(max_length=20)] = None,
-    card_no: Annotated[str | None, Query(max_length=32)] = None,
+    card_no: Annotated[str | None, Query(max_length=32, pattern=r"^[\w\-]+$")] = None,
 ) -> dict[str, Any]:
     return {"items": members.find_members(ctx, program, phone=phone, card_no=card_no)}
 
@@ -75,7 +89,7 @@ def balance(
     member_id: MemberId,
     ctx: Ctx,
     _: Reader,
-    as_of: AwareDatetime | None = None,
+    as_of: MomentIn | None = None,
 ) -> dict[str, Any]:
     return accounts.balance(ctx, program, member_id, as_of)
 
@@ -104,7 +118,7 @@ def purchase(program: str, body: PurchaseIn, ctx: Ctx, _: Till) -> dict[str, Any
 
 @router.post(P + "/purchases/{receipt_no}/returns", status_code=201)
 def return_lines(
-    program: str, receipt_no: Annotated[str, Ref], body: ReturnIn, ctx: Ctx, _: Till
+    program: str, receipt_no: Ref, body: ReturnIn, ctx: Ctx, _: Till
 ) -> dict[str, Any]:
     if len(receipt_no) > 64:
         raise Invalid("小票号过长 / receipt_no too long", code="validation_error")
@@ -119,7 +133,25 @@ def check_in(
 
 
 @router.post(P + "/purchases/{receipt_no}/reviews", status_code=201)
-def review(
-    program: str, receipt_no: Annotated[str, Ref], body: ReviewIn, ctx: Ctx, _: Till
-) -> dict[str, Any]:
+def review(program: str, receipt_no: Ref, body: ReviewIn, ctx: Ctx, _: Till) -> dict[str, Any]:
     return awards.review(ctx, program, receipt_no, body.line_no, body.occurred_at)
+
+
+@router.get(P + "/rewards")
+def rewards(program: str, ctx: Ctx, _: Reader) -> dict[str, Any]:
+    return redemptions.catalogue(ctx, program)
+
+
+@router.post(P + "/redemptions", status_code=201)
+def redeem(program: str, body: RedemptionIn, ctx: Ctx, caller: Till) -> dict[str, Any]:
+    return redemptions.redeem(ctx, program, body, caller.actor)
+
+
+@router.post(P + "/transfers", status_code=201)
+def transfer(program: str, body: TransferIn, ctx: Ctx, _: Till) -> dict[str, Any]:
+    return redemptions.transfer(ctx, program, body)
+
+
+@router.get(P + "/members/{member_id}/vouchers")
+def member_vouchers(program: str, member_id: MemberId, ctx: Ctx, _: Reader) -> dict[str, Any]:
+    return accounts.vouchers(ctx, program, member_id)

@@ -60,3 +60,31 @@ def entries(
             ],
             "next_before": page[-1].entry_id if len(rows) > limit else None,
         }
+
+
+def vouchers(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
+    with ctx.uow(write=False) as uow:
+        stored = require_program(uow, program_code)
+        if uow.members.get(stored.program_id, member_id) is None:
+            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        tz = zone(stored.program.timezone)
+        now = ctx.now()
+        items = []
+        for v in uow.rewards.member_vouchers(stored.program_id, member_id):
+            status = v.status
+            if status == "issued" and v.valid_until is not None and now >= v.valid_until:
+                status = "expired"
+            items.append(
+                {
+                    "code": v.code,
+                    "reward": v.reward,
+                    "value": fmt(v.value),
+                    "status": status,
+                    "issued_at": v.issued_at.astimezone(tz).isoformat(),
+                    "valid_until": v.valid_until.astimezone(tz).isoformat()
+                    if v.valid_until
+                    else None,
+                    "used_receipt": v.used_receipt,
+                }
+            )
+        return {"items": items}

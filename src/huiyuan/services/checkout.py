@@ -16,11 +16,12 @@ from sqlalchemy.exc import IntegrityError
 from ..domain.calendar import MonthDay, business_date, start_of_day, year_bounds, zone
 from ..domain.earning import earn
 from ..domain.expiry import expires_at
-from ..domain.ledger import EntryKind
-from ..domain.money import ZERO, floor_points, fmt
+from ..domain.ledger import EntryKind, available
+from ..domain.money import ZERO, floor_points, fmt, split_points_pro_rata
 from ..domain.pricing import price_receipt
 from ..domain.program import ClassMetric, Metric, ReferralKind
 from ..domain.receipt import Line, MemberContext, PricedLine
+from ..domain.rewards import apply_offset, apply_vouchers
 from ..domain.tiers import metrics_needed, reached_tier
 from ..errors import Conflict, Invalid
 from ..store.repos.programs import StoredProgram
@@ -125,25 +126,84 @@ def _price(
     program = stored.program
     ctx = _member_context(uow, stored, row, at, data)
     lines = _lines(data)
-    if data.points_to_redeem:
-        raise Invalid(
-            "本方案不支持积分抵扣 / this program has no points offset at checkout",
-            code="offset_not_available",
-        )
-    if data.vouchers:
-        raise Invalid("券不存在 / unknown voucher", code="voucher_not_found")
     blocked = None
     if row.status != "active":
         blocked = NOTE_PENDING
     elif row.valid_until is not None and ctx.day is not None and ctx.day > row.valid_until:
         blocked = NOTE_LAPSED
+    if blocked and (data.points_to_redeem or data.vouchers):
+        raise Invalid(
+            "会员未开通或已过期，不能用积分或券 / points and vouchers need an active membership",
+            code="member_not_active",
+        )
     if blocked:
         priced = [PricedLine(line=line, gross=line.gross, notes=[blocked]) for line in lines]
         return Priced(priced, 0, {}, ctx, active=False)
     priced = price_receipt(program, lines, ctx)
+    if data.points_to_redeem:
+        _offset(uow, stored, row, priced, ctx, data.points_to_redeem, at)
+    voucher_value = _vouchers(uow, stored, row, data.vouchers, at)
+    if voucher_value > 0:
+        apply_vouchers(priced, voucher_value)
     carry = {int(k): Decimal(v) for k, v in (row.carry or {}).items()}
     result = earn(program, priced, ctx, carry)
     return Priced(priced, result.points, result.carry, ctx)
+
+
+def _offset(
+    uow: UnitOfWork,
+    stored: StoredProgram,
+    row: Row[Any],
+    priced: list[PricedLine],
+    ctx: MemberContext,
+    points: int,
+    at: datetime,
+) -> None:
+    offset = stored.program.rewards.offset
+    if offset is None:
+        raise Invalid(
+            "本方案不支持积分抵扣 / this program has no points offset at checkout",
+            code="offset_not_available",
+        )
+    lots = uow.ledger.open_lots(stored.program_id, row.member_id)
+    have = available(lots, at, at if offset.only_earlier_points else None) - int(row.debt)
+    if points > have:
+        raise Invalid(
+            f"积分不足：需要 {points}，可用 {max(have, 0)} / not enough points: {points} wanted, "
+            f"{max(have, 0)} available",
+            code="insufficient_points",
+            wanted=points,
+            available=max(have, 0),
+        )
+    apply_offset(offset, priced, ctx, points)
+
+
+def _vouchers(
+    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], codes: list[str], at: datetime
+) -> Decimal:
+    if len(set(codes)) != len(codes):
+        raise Invalid("同一张券不能用两次 / a voucher is listed twice", code="voucher_repeated")
+    total = ZERO
+    for code in codes:
+        v = uow.rewards.voucher(code)
+        if v is None or v.program_id != stored.program_id or v.member_id != row.member_id:
+            raise Invalid(
+                f"券 {code} 不属于该会员 / voucher {code} is not this member's",
+                code="voucher_not_found",
+            )
+        if v.status != "issued":
+            raise Invalid(
+                f"券 {code} 已使用 / voucher {code} was already used", code="voucher_used"
+            )
+        if v.valid_until is not None and at >= v.valid_until:
+            raise Invalid(f"券 {code} 已过期 / voucher {code} has expired", code="voucher_expired")
+        if at < v.issued_at:
+            raise Invalid(
+                f"券 {code} 尚未生效 / voucher {code} is not yet valid",
+                code="voucher_not_yet_valid",
+            )
+        total += v.value
+    return total
 
 
 def _outcome(
@@ -199,13 +259,14 @@ def _answer(
     data: PurchaseIn, member_id: str, out: Outcome, balance: int, tier: str
 ) -> dict[str, Any]:
     priced = out.priced
+    points_redeemed = data.points_to_redeem if priced.active else 0
     totals = _totals(priced.lines)
     return {
         "receipt_no": data.receipt_no,
         "member_id": member_id,
         "totals": {k: fmt(v) for k, v in totals.items()},
         "points_earned": priced.points,
-        "points_redeemed": 0,
+        "points_redeemed": points_redeemed,
         "balance": balance,
         "tier": tier,
         "tier_changed": out.tier_changed,
@@ -229,7 +290,9 @@ def quote(ctx: Context, program_code: str, data: PurchaseIn) -> dict[str, Any]:
         row = resolve_member(uow, stored, data.member_id, data.card_no, lock=False)
         out = _outcome(uow, stored, row, data, at)
         tier = out.tier_changed["to"] if out.tier_changed else row.tier
-        return _answer(data, row.member_id, out, int(row.points) + out.priced.points, tier)
+        redeemed = data.points_to_redeem if out.priced.active else 0
+        balance = int(row.points) + out.priced.points - redeemed
+        return _answer(data, row.member_id, out, balance, tier)
 
 
 def commit(ctx: Context, program_code: str, data: PurchaseIn) -> dict[str, Any]:
@@ -280,6 +343,8 @@ def _commit(
     out = _outcome(uow, stored, row, data, at)
     priced = out.priced
     totals = _totals(priced.lines)
+    redeemed = data.points_to_redeem if priced.active else 0
+    offset_points = split_points_pro_rata(redeemed, [p.offset for p in priced.lines])
     uow.receipts.add(
         {
             "program_id": pid,
@@ -300,7 +365,7 @@ def _commit(
             "paid_total": totals["paid"],
             "paid_net": totals["paid"],
             "points_earned": priced.points,
-            "points_redeemed": 0,
+            "points_redeemed": redeemed,
             "points_reversed": 0,
             "referrer_id": row.referrer_id if out.referral_points else None,
             "referral_share": out.referral_share,
@@ -319,14 +384,29 @@ def _commit(
                 "list_price": p.line.list_price,
                 "price": p.line.price,
                 "member_discount": p.member_discount,
+                "offset": p.offset,
+                "vouchers": p.vouchers,
                 "paid": p.paid,
                 "points": p.points,
+                "offset_points": spent,
                 "returned_qty": Decimal(0),
                 "points_reversed": 0,
+                "offset_points_refunded": 0,
             }
-            for p in priced.lines
+            for p, spent in zip(priced.lines, offset_points, strict=True)
         ],
     )
+    if redeemed > 0:
+        offset = program.rewards.offset
+        assert offset is not None
+        posting = ledger.Posting(pid, mid, at, now, ref=data.receipt_no, reason="offset")
+        earlier = at if offset.only_earlier_points else None
+        ledger.debit(uow, posting, redeemed, EntryKind.OFFSET, earned_before=earlier)
+    for code in data.vouchers if priced.active else []:
+        if not uow.rewards.use_voucher(code, data.receipt_no, at):
+            raise Conflict(
+                f"券 {code} 已被使用 / voucher {code} was just used", code="voucher_used"
+            )
     expiry = expires_at(program.expiry, at, tz)
     if priced.points > 0:
         posting = ledger.Posting(pid, mid, at, now, ref=data.receipt_no, reason="purchase")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -67,8 +67,58 @@ def _check_birthday(value: str | None) -> str | None:
 MonthDayIn = Annotated[str | None, AfterValidator(_check_birthday)]
 
 
+# Moments outside these years are typing mistakes, and would overflow date arithmetic (the
+# Jan 1 after 9999-12-31, UTC of 0001-01-01+08:00): refused as bad input, never a 500.
+MOMENT_YEARS = (1900, 9000)
+
+
+def _check_moment(value: datetime | None) -> datetime | None:
+    if value is not None and not MOMENT_YEARS[0] <= value.year < MOMENT_YEARS[1]:
+        raise ValueError(f"a moment in the years {MOMENT_YEARS[0]}-{MOMENT_YEARS[1] - 1}")
+    return value
+
+
+MomentIn = Annotated[AwareDatetime, AfterValidator(_check_moment)]
+
+
+def _nul_at(value: Any, where: str = "") -> str | None:
+    """Where a NUL character hides in raw input (PostgreSQL text cannot hold one), or None."""
+    if isinstance(value, str):
+        return where or "body" if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _nul_at(key, where) or _nul_at(item, f"{where}.{key}" if where else str(key))
+            if found:
+                return found
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _nul_at(item, f"{where}[{i}]")
+            if found:
+                return found
+    return None
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        # Refused here rather than failing in the database (a 500) on PostgreSQL.
+        where = _nul_at(data)
+        if where:
+            raise ValueError(f"{where}: text must not contain NUL characters")
+        return data
+
+    @model_validator(mode="after")
+    def _moments_in_range(self) -> Any:
+        for name, value in self.__dict__.items():
+            if isinstance(value, datetime):
+                try:
+                    _check_moment(value)
+                except ValueError as exc:
+                    raise ValueError(f"{name}: {exc}") from None
+        return self
 
 
 class LineIn(Strict):
@@ -186,4 +236,34 @@ class CheckInIn(Strict):
 
 class ReviewIn(Strict):
     line_no: int = Field(ge=1, le=10000, strict=True)
+    occurred_at: AwareDatetime | None = None
+
+
+class ConsentIn(Strict):
+    """A shared account's holder consenting to someone else spending its points (counter)."""
+
+    holder_confirmed_by_phone: bool
+    user_name: ShortText
+    user_id_number: Annotated[str, StringConstraints(min_length=6, max_length=40)]
+    user_address: Annotated[str, StringConstraints(min_length=2, max_length=300)]
+    user_mobile: Annotated[str, StringConstraints(min_length=11, max_length=20)]
+    signature: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class RedemptionIn(Strict):
+    redemption_no: Ref
+    member_id: Ref
+    reward: Code
+    quantity: int = Field(default=1, ge=1, le=1000, strict=True)
+    occurred_at: AwareDatetime | None = None
+    points: PointsIn | None = None
+    reserved_for: date | None = None  # the day the member collects a reserved gift
+    consent: ConsentIn | None = None
+
+
+class TransferIn(Strict):
+    transfer_no: Ref
+    from_member: Ref
+    to_member: Ref
+    points: Annotated[int, Field(gt=0, lt=POINTS_MAX, strict=True)]
     occurred_at: AwareDatetime | None = None

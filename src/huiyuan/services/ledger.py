@@ -141,6 +141,11 @@ def debit(
     return entry_id
 
 
+def drawn_expiry(uow: UnitOfWork, entry_id: int) -> datetime | None:
+    """The soonest expiry among the lots an entry drew: moved points keep their deadline."""
+    return uow.ledger.soonest_expiry_drawn(entry_id)
+
+
 def clawback(uow: UnitOfWork, p: Posting, points: int, source_entry_id: int | None) -> int:
     """Takes back earned points: from the lot they made, then from other usable lots; what is
     already spent becomes a debt that later earnings settle."""
@@ -149,7 +154,11 @@ def clawback(uow: UnitOfWork, p: Posting, points: int, source_entry_id: int | No
     drawn: list[tuple[int, int]] = []
     left = points
     source = uow.ledger.lot_of_entry(source_entry_id) if source_entry_id else None
-    if source is not None and source.remaining > 0:
+    # FIX (ledger tests): the source lot is drawn only while it is usable. A lot past its expiry
+    # is gone whether or not the expire job has swept it yet; drawing it here made the outcome
+    # depend on the job's timing (unswept: no debt; swept: the same clawback left a debt), and
+    # the other lots below were already limited to usable ones. Was: `source.remaining > 0`.
+    if source is not None and source.usable_at(p.occurred_at):
         take = min(source.remaining, left)
         drawn.append((source.lot_id, take))
         left -= take

@@ -6,6 +6,7 @@ import hashlib
 from decimal import Decimal
 from typing import Any
 
+from ..domain.ledger import EntryKind
 from ..domain.money import floor_points, money
 from ..errors import Invalid, NotFound
 from . import ledger
@@ -33,12 +34,20 @@ def return_lines(
             raise NotFound("没有该小票 / no such receipt", code="receipt_not_found")
         member = uow.members.get(pid, receipt.member_id, lock=True)
         assert member is not None
+        # Under the member lock, look again: a concurrent resend may have committed meanwhile
+        # (PostgreSQL), and the receipt's paid_net must be read after any concurrent return.
+        first = replay(uow, pid, "return", data.return_no, fingerprint)
+        if first is not None:
+            return first
+        receipt = uow.receipts.get(pid, receipt_no)
+        assert receipt is not None
         if at < receipt.occurred_at:
             raise Invalid(
                 "退货时间早于购买时间 / return dated before the sale", code="return_before_sale"
             )
         sold = {line.line_no: line for line in uow.receipts.lines(pid, receipt_no)}
         reversed_points = 0
+        refund_points = 0
         money_back = Decimal(0)
         for item in data.lines:
             line = sold.get(item.line_no)
@@ -58,9 +67,17 @@ def return_lines(
             paid_total = money(line.paid * returned / line.qty)
             paid_before = money(line.paid * line.returned_qty / line.qty)
             reversed_points += points_total - line.points_reversed
+            # Points that paid for the returned part go back to the member.
+            refund_total = floor_points(Decimal(line.offset_points) * returned / line.qty)
+            refund_points += refund_total - line.offset_points_refunded
             money_back += paid_total - paid_before
             uow.receipts.update_line(
-                pid, receipt_no, item.line_no, returned_qty=returned, points_reversed=points_total
+                pid,
+                receipt_no,
+                item.line_no,
+                returned_qty=returned,
+                points_reversed=points_total,
+                offset_points_refunded=refund_total,
             )
         total_reversed = receipt.points_reversed + reversed_points
         referral_back = _referral_reversal(receipt, total_reversed, sold, data)
@@ -82,6 +99,25 @@ def return_lines(
                 reason=f"return of {receipt_no}",
             )
             ledger.clawback(uow, posting, reversed_points, source.entry_id if source else None)
+        if refund_points > 0:
+            offset_entry = uow.ledger.entry_by_ref(pid, receipt.member_id, "offset", receipt_no)
+            expiry = ledger.drawn_expiry(uow, offset_entry.entry_id) if offset_entry else None
+            posting = ledger.Posting(
+                pid,
+                receipt.member_id,
+                at,
+                now,
+                ref=data.return_no,
+                reason=f"offset refund for {receipt_no}",
+            )
+            ledger.credit(
+                uow,
+                posting,
+                refund_points,
+                expiry,
+                kind=EntryKind.ADJUST_IN,
+                counts_as_earned=False,
+            )
         if referral_back > 0 and receipt.referrer_id:
             uow.members.get(pid, receipt.referrer_id, lock=True)
             source = uow.ledger.entry_by_ref(pid, receipt.referrer_id, "bonus", receipt_no)
@@ -96,7 +132,11 @@ def return_lines(
             ledger.clawback(uow, posting, referral_back, source.entry_id if source else None)
         after = uow.members.get(pid, receipt.member_id)
         assert after is not None
-        answer = {"points_reversed": reversed_points, "balance": int(after.points)}
+        answer = {
+            "points_reversed": reversed_points,
+            "points_refunded": refund_points,
+            "balance": int(after.points),
+        }
         uow.requests.put(pid, "return", data.return_no, fingerprint, 201, answer, now)
         uow.commit()
         return answer

@@ -151,10 +151,14 @@ receipt_lines = Table(
     Column("list_price", MoneyFen, nullable=False),
     Column("price", MoneyFen, nullable=False),
     Column("member_discount", MoneyFen, nullable=False),
+    Column("offset", MoneyFen, nullable=False),
+    Column("vouchers", MoneyFen, nullable=False),
     Column("paid", MoneyFen, nullable=False),
     Column("points", BigInteger, nullable=False),
+    Column("offset_points", BigInteger, nullable=False),  # points spent on this line
     Column("returned_qty", Thousandths, nullable=False),
     Column("points_reversed", BigInteger, nullable=False),
+    Column("offset_points_refunded", BigInteger, nullable=False),
 )
 
 requests = Table(
@@ -229,6 +233,51 @@ member_history = Table(
     Column("recorded_at", UTCDateTime, nullable=False),
 )
 Index("ix_history_member", member_history.c.program_id, member_history.c.member_id)
+
+vouchers = Table(
+    "vouchers",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("program_id", Integer, nullable=False),
+    Column("member_id", String(32), nullable=False),
+    Column("reward", String(40), nullable=False),
+    Column("value", MoneyFen, nullable=False),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("valid_until", UTCDateTime),  # usable before this moment
+    Column("status", String(16), nullable=False),  # issued, used
+    Column("redemption_no", String(64)),
+    Column("used_receipt", String(64)),
+    Column("used_at", UTCDateTime),
+)
+Index("ix_vouchers_member", vouchers.c.program_id, vouchers.c.member_id)
+
+redemptions = Table(
+    "redemptions",
+    metadata,
+    Column("program_id", Integer, primary_key=True),
+    Column("redemption_no", String(64), primary_key=True),
+    Column("member_id", String(32), nullable=False),
+    Column("reward", String(40), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("points", BigInteger, nullable=False),
+    Column("value", MoneyFen, nullable=False),
+    Column("voucher_code", String(32)),
+    Column("reserved_for", Date),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("actor", String(100)),
+    Column("detail", JSON, nullable=False),  # consent records and other evidence
+)
+Index("ix_redemptions_member", redemptions.c.program_id, redemptions.c.member_id)
+
+reward_stock = Table(
+    "reward_stock",
+    metadata,
+    Column("program_id", Integer, primary_key=True),
+    Column("reward", String(40), primary_key=True),
+    Column("remaining", BigInteger, nullable=False),
+)
 
 check_ins = Table(
     "check_ins",

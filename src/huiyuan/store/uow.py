@@ -13,6 +13,7 @@ from .repos.members import MemberRepo
 from .repos.programs import ProgramRepo
 from .repos.receipts import ReceiptRepo
 from .repos.requests import RequestRepo
+from .repos.rewards import RewardRepo
 from .repos.tokens import TokenRepo
 
 
@@ -35,6 +36,7 @@ class UnitOfWork:
         self.requests = RequestRepo(conn)
         self.tokens = TokenRepo(conn)
         self.awards = AwardRepo(conn)
+        self.rewards = RewardRepo(conn)
         return self
 
     @property

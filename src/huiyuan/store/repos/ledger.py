@@ -74,6 +74,14 @@ class LedgerRepo:
             )
         ).first()
 
+    def soonest_expiry_drawn(self, entry_id: int) -> datetime | None:
+        result: datetime | None = self.conn.execute(
+            select(func.min(lots.c.expires_at))
+            .select_from(allocations.join(lots, lots.c.lot_id == allocations.c.lot_id))
+            .where(allocations.c.entry_id == entry_id)
+        ).scalar()
+        return result
+
     def unsettled_debts(self, program_id: int, member_id: str) -> list[tuple[int, int]]:
         """[(clawback entry_id, points still owed)], oldest first."""
         drawn = (

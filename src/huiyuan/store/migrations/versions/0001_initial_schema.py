@@ -163,14 +163,39 @@ def upgrade() -> None:
         sa.Column("list_price", huiyuan.store.types.MoneyFen(), nullable=False),
         sa.Column("price", huiyuan.store.types.MoneyFen(), nullable=False),
         sa.Column("member_discount", huiyuan.store.types.MoneyFen(), nullable=False),
+        sa.Column("offset", huiyuan.store.types.MoneyFen(), nullable=False),
+        sa.Column("vouchers", huiyuan.store.types.MoneyFen(), nullable=False),
         sa.Column("paid", huiyuan.store.types.MoneyFen(), nullable=False),
         sa.Column("points", sa.BigInteger(), nullable=False),
+        sa.Column("offset_points", sa.BigInteger(), nullable=False),
         sa.Column("returned_qty", huiyuan.store.types.Thousandths(), nullable=False),
         sa.Column("points_reversed", sa.BigInteger(), nullable=False),
+        sa.Column("offset_points_refunded", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint(
             "program_id", "receipt_no", "line_no", name=op.f("pk_receipt_lines")
         ),
     )
+    op.create_table(
+        "redemptions",
+        sa.Column("program_id", sa.Integer(), nullable=False),
+        sa.Column("redemption_no", sa.String(length=64), nullable=False),
+        sa.Column("member_id", sa.String(length=32), nullable=False),
+        sa.Column("reward", sa.String(length=40), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("points", sa.BigInteger(), nullable=False),
+        sa.Column("value", huiyuan.store.types.MoneyFen(), nullable=False),
+        sa.Column("voucher_code", sa.String(length=32), nullable=True),
+        sa.Column("reserved_for", sa.Date(), nullable=True),
+        sa.Column("occurred_at", huiyuan.store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_at", huiyuan.store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.String(length=100), nullable=True),
+        sa.Column("detail", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("program_id", "redemption_no", name=op.f("pk_redemptions")),
+    )
+    with op.batch_alter_table("redemptions", schema=None) as batch_op:
+        batch_op.create_index("ix_redemptions_member", ["program_id", "member_id"], unique=False)
+
     op.create_table(
         "requests",
         sa.Column("program_id", sa.Integer(), nullable=False),
@@ -193,6 +218,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("program_id", "receipt_no", "line_no", name=op.f("pk_reviews")),
     )
     op.create_table(
+        "reward_stock",
+        sa.Column("program_id", sa.Integer(), nullable=False),
+        sa.Column("reward", sa.String(length=40), nullable=False),
+        sa.Column("remaining", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("program_id", "reward", name=op.f("pk_reward_stock")),
+    )
+    op.create_table(
         "tokens",
         sa.Column("token_id", sa.String(length=32), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
@@ -202,6 +234,24 @@ def upgrade() -> None:
         sa.Column("revoked_at", huiyuan.store.types.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("token_id", name=op.f("pk_tokens")),
     )
+    op.create_table(
+        "vouchers",
+        sa.Column("code", sa.String(length=32), nullable=False),
+        sa.Column("program_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.String(length=32), nullable=False),
+        sa.Column("reward", sa.String(length=40), nullable=False),
+        sa.Column("value", huiyuan.store.types.MoneyFen(), nullable=False),
+        sa.Column("issued_at", huiyuan.store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("valid_until", huiyuan.store.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("redemption_no", sa.String(length=64), nullable=True),
+        sa.Column("used_receipt", sa.String(length=64), nullable=True),
+        sa.Column("used_at", huiyuan.store.types.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("code", name=op.f("pk_vouchers")),
+    )
+    with op.batch_alter_table("vouchers", schema=None) as batch_op:
+        batch_op.create_index("ix_vouchers_member", ["program_id", "member_id"], unique=False)
+
     op.create_table(
         "members",
         sa.Column(
@@ -318,9 +368,18 @@ def downgrade() -> None:
         batch_op.drop_index("ix_members_guide")
 
     op.drop_table("members")
+    with op.batch_alter_table("vouchers", schema=None) as batch_op:
+        batch_op.drop_index("ix_vouchers_member")
+
+    op.drop_table("vouchers")
     op.drop_table("tokens")
+    op.drop_table("reward_stock")
     op.drop_table("reviews")
     op.drop_table("requests")
+    with op.batch_alter_table("redemptions", schema=None) as batch_op:
+        batch_op.drop_index("ix_redemptions_member")
+
+    op.drop_table("redemptions")
     op.drop_table("receipt_lines")
     op.drop_table("programs")
     with op.batch_alter_table("member_history", schema=None) as batch_op:
