@@ -8,7 +8,7 @@ HUIYUAN_PORT ?= 8000
 # The test suite runs on SQLite and on this PostgreSQL; CI fails if it is unreachable.
 HUIYUAN_TEST_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-pg lint bench clean
+.PHONY: install run test lint bench clean migration-reset
 
 install: $(STAMP)
 
@@ -34,3 +34,8 @@ bench: install
 
 clean:
 	rm -rf $(VENV) huiyuan.db* demo.db*
+
+# Development only (before the first release): regenerate migration 0001 from the tables.
+migration-reset: install
+	$(BIN)/python scripts/reset_migration.py
+	$(BIN)/ruff format -q src/huiyuan/store/migrations/versions

@@ -21,7 +21,8 @@ from sqlalchemy import Engine, create_engine, text
 
 from huiyuan.security import Sealer
 from huiyuan.services.context import Context
-from huiyuan.store.db import make_engine, upgrade
+from huiyuan.store.db import make_engine
+from huiyuan.store.schema import metadata
 
 PG_URL = os.environ.get("HUIYUAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_PG = os.environ.get("HUIYUAN_REQUIRE_PG") == "1"
@@ -45,12 +46,18 @@ def _pg_available() -> str | None:
     return _pg_state["error"]
 
 
+def create_schema(engine: Engine) -> None:
+    """The schema straight from the table definitions (fast); tests/integration/
+    test_migrations.py proves the Alembic migrations build the very same schema."""
+    metadata.create_all(engine)
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated SQLite file, copied for each test (migrating per test is slow)."""
     path = tmp_path_factory.mktemp("template") / "template.db"
     engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
+    create_schema(engine)
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
@@ -64,7 +71,7 @@ def _pg_engine_in_fresh_schema() -> tuple[Engine, str]:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     admin.dispose()
     engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
-    upgrade(engine)
+    create_schema(engine)
     return engine, schema
 
 

@@ -21,6 +21,8 @@ program_app = typer.Typer(no_args_is_help=True, help="会员方案 / programs")
 token_app = typer.Typer(no_args_is_help=True, help="API 令牌 / API tokens")
 app.add_typer(program_app, name="program")
 app.add_typer(token_app, name="token")
+jobs_app = typer.Typer(no_args_is_help=True, help="定时任务 / scheduled jobs")
+app.add_typer(jobs_app, name="jobs")
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="database URL (or HUIYUAN_DATABASE_URL)")]
 
@@ -138,6 +140,43 @@ def verify(
     if not report.ok:
         fail(f"{len(report.problems)} mismatch(es) found")
     typer.echo("对账无误 / ledger reconciles")
+
+
+@jobs_app.command("run")
+def jobs_run(
+    job: Annotated[str, typer.Argument(help="expire_points, evaluate_tiers, ...")],
+    program: Annotated[str, typer.Option("--program")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="ISO 8601 moment with offset")
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """按指定时刻运行任务 / run a scheduled job as of a moment and print what it did."""
+    from datetime import datetime
+
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from .jobs import run_job
+
+    ctx = _ctx(db, migrate=True)
+    if as_of is None:
+        moment = ctx.now()
+    else:
+        try:
+            moment = datetime.fromisoformat(as_of)
+        except ValueError:
+            fail(f"--as-of is not an ISO 8601 moment: {as_of!r}")
+        if moment.tzinfo is None:
+            fail("--as-of needs an offset, e.g. 2027-01-01T00:00:00+08:00")
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description} {task.completed}"), transient=True
+    ) as bar:
+        task = bar.add_task(f"{job} / {program}", total=None)
+        try:
+            result = run_job(ctx, program, job, moment, lambda n: bar.advance(task, n))
+        except HuiyuanError as exc:
+            fail(exc.detail)
+    typer.echo(_json(result))
 
 
 @app.command()

@@ -210,17 +210,20 @@ def build_demo(
         f"[green]演示数据 / demo data:[/] {len(report.programs)} 个方案 programs, "
         f"{report.members} 位会员 members ({report.pending} 待开通 pending), "
         f"{report.receipts} 张小票 receipts, {report.returns} 笔退货 returns "
-        f"in {report.seconds:.1f} s"
+        f"in {report.seconds:.1f} s",
+        soft_wrap=True,
     )
     if report.example:
         console.print(
             f"试试 / try: 方案 program [bold]{report.example[0]}[/], "
-            f"手机号 phone [bold]{report.example[1]}[/]"
+            f"手机号 phone [bold]{report.example[1]}[/]",
+            soft_wrap=True,
         )
     if report.problems:
-        console.print(f"[red]{len(report.problems)} 个问题 / problem(s):[/]")
-        for problem in report.problems[:20]:
-            console.print(f"[red]  {problem}[/]", markup=False)
+        errors = Console(stderr=True, highlight=False, quiet=not echo)
+        errors.print(f"{len(report.problems)} 个问题 / problem(s):", style="bold red")
+        for problem in report.problems[:30]:
+            errors.print(f"  {problem}", style="red", markup=False, soft_wrap=True)
         if strict:
             raise DemoFailed("; ".join(report.problems[:10]))
     return ctx, token

@@ -7,7 +7,11 @@ from fastapi import FastAPI
 from .. import __version__
 from ..services.context import Context
 from . import problems
+from .jobs import router as jobs_router
 from .routes import router
+
+# Area routers beside the core routes (members, purchases, rewards in routes.py).
+ROUTERS = [jobs_router]
 
 
 def create_app(ctx: Context) -> FastAPI:
@@ -24,6 +28,8 @@ def create_app(ctx: Context) -> FastAPI:
         return {"status": "ok"}
 
     app.include_router(router)
+    for extra in ROUTERS:
+        app.include_router(extra)
     from ..console.pages import router as console_router
 
     app.include_router(console_router)

@@ -1,0 +1,6 @@
+"""Scheduled jobs. Importing this package registers every job."""
+
+from . import activate_pending, expire_points
+from .base import JOBS, run_job
+
+__all__ = ["JOBS", "activate_pending", "expire_points", "run_job"]

@@ -267,3 +267,7 @@ class TransferIn(Strict):
     to_member: Ref
     points: Annotated[int, Field(gt=0, lt=POINTS_MAX, strict=True)]
     occurred_at: AwareDatetime | None = None
+
+
+class JobIn(Strict):
+    as_of: AwareDatetime | None = None

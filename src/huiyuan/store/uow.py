@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine
 
 from .db import WRITE
 from .repos.awards import AwardRepo
+from .repos.jobs import JobRepo
 from .repos.ledger import LedgerRepo
 from .repos.members import MemberRepo
 from .repos.programs import ProgramRepo
@@ -37,6 +38,7 @@ class UnitOfWork:
         self.tokens = TokenRepo(conn)
         self.awards = AwardRepo(conn)
         self.rewards = RewardRepo(conn)
+        self.jobs = JobRepo(conn)
         return self
 
     @property

@@ -173,6 +173,23 @@ class LedgerRepo:
         )
         return [LotView(r[0], r[1], r[2], r[3]) for r in rows]
 
+    def members_with_expired_lots(
+        self, program_id: int, as_of: datetime, after: str | None, limit: int
+    ) -> list[str]:
+        """Members (in id order, after a cursor) holding lots expired by `as_of`."""
+        query = (
+            select(lots.c.member_id)
+            .where(
+                lots.c.program_id == program_id, lots.c.remaining > 0, lots.c.expires_at <= as_of
+            )
+            .group_by(lots.c.member_id)
+            .order_by(lots.c.member_id)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(lots.c.member_id > after)
+        return list(self.conn.execute(query).scalars())
+
     # -- reconciliation
 
     def bad_lots(self, program_id: int | None = None) -> list[Row[Any]]:

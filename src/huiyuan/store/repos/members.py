@@ -118,3 +118,20 @@ class MemberRepo:
                 .order_by(member_history.c.history_id)
             )
         )
+
+    def pending_joined_before(
+        self, program_id: int, joined_before: datetime, after: str | None, limit: int
+    ) -> list[str]:
+        query = (
+            select(members.c.member_id)
+            .where(
+                members.c.program_id == program_id,
+                members.c.status == "pending",
+                members.c.joined_at <= joined_before,
+            )
+            .order_by(members.c.member_id)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(members.c.member_id > after)
+        return list(self.conn.execute(query).scalars())

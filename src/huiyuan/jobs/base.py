@@ -1,0 +1,135 @@
+"""Scheduled jobs: idempotent per program and moment, resumable, recorded.
+
+A job works through members in id order, a chunk per transaction, and records its cursor after
+each chunk. Each member's step is itself idempotent for the moment (a second expiry finds
+nothing left to expire), so a run that crashed half-way is resumed by running it again, and a
+finished run answers with its record instead of running twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from ..errors import NotFound
+from ..services.context import Context, require_program
+from ..store.repos.programs import StoredProgram
+from ..store.uow import UnitOfWork
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class JobResult:
+    """What a run reports beside the count of members it processed (counted through tick)."""
+
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+class Job(Protocol):
+    name: str
+
+    def run(
+        self,
+        ctx: Context,
+        stored: StoredProgram,
+        as_of: datetime,
+        state: dict[str, Any],
+        tick: Progress,
+    ) -> JobResult: ...
+
+
+JOBS: dict[str, Job] = {}
+
+
+def register(job: Job) -> Job:
+    JOBS[job.name] = job
+    return job
+
+
+def chunks(
+    ctx: Context,
+    pick: Callable[[UnitOfWork, str | None, int], list[str]],
+    state: dict[str, Any],
+    size: int = 500,
+) -> Iterator[tuple[UnitOfWork, list[str]]]:
+    """Yields (open unit of work, member ids) chunk by chunk after the saved cursor; the caller
+    does its work; the chunk commits with the cursor moved past it."""
+    while True:
+        with ctx.uow() as uow:
+            ids = pick(uow, state.get("cursor"), size)
+            if not ids:
+                return
+            yield uow, ids
+            state["cursor"] = ids[-1]
+            uow.commit()
+
+
+def run_job(
+    ctx: Context,
+    program_code: str,
+    job_name: str,
+    as_of: datetime,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    job = JOBS.get(job_name)
+    if job is None:
+        raise NotFound(
+            f"没有该任务 / no job {job_name!r}; jobs: {', '.join(sorted(JOBS))}",
+            code="job_not_found",
+        )
+    now = ctx.now()
+    with ctx.uow() as uow:
+        stored = require_program(uow, program_code)
+        run = uow.jobs.get(stored.program_id, job_name, as_of)
+        if run is not None and run.status == "done":
+            return _answer(job_name, as_of, run.processed, run.detail, repeated=True)
+        if run is None:
+            uow.jobs.start(stored.program_id, job_name, as_of, now)
+            state: dict[str, Any] = {}
+            done_before = 0
+        else:  # resume a run that stopped half-way
+            state = dict(run.detail.get("state", {}))
+            done_before = int(run.processed)
+        uow.commit()
+
+    counter = {"n": done_before}
+
+    def tick(n: int) -> None:
+        counter["n"] += n
+        with ctx.uow() as u:
+            u.jobs.save(
+                stored.program_id, job_name, as_of, processed=counter["n"], detail={"state": state}
+            )
+            u.commit()
+        if progress:
+            progress(n)
+
+    result = job.run(ctx, stored, as_of, state, tick)
+    processed = counter["n"]
+    with ctx.uow() as uow:
+        uow.jobs.save(
+            stored.program_id,
+            job_name,
+            as_of,
+            status="done",
+            processed=processed,
+            detail=result.detail,
+            finished_at=ctx.now(),
+        )
+        uow.commit()
+    return _answer(job_name, as_of, processed, result.detail, repeated=False)
+
+
+def _answer(
+    job: str, as_of: datetime, processed: int, detail: dict[str, Any], repeated: bool
+) -> dict[str, Any]:
+    return {
+        "job": job,
+        "as_of": as_of.isoformat(),
+        "processed": processed,
+        "repeated": repeated,
+        **detail,
+    }

@@ -1,0 +1,48 @@
+"""`expire_points`: writes the expiry entries for every lot expired by the job's moment.
+
+Balances as of a moment already leave expired lots out; this job makes the ledger say so,
+with entries dated at the job's `as_of`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..services import ledger
+from ..services.context import Context
+from ..store.repos.programs import StoredProgram
+from .base import JobResult, Progress, chunks, register
+
+
+class ExpirePoints:
+    name = "expire_points"
+
+    def run(
+        self,
+        ctx: Context,
+        stored: StoredProgram,
+        as_of: datetime,
+        state: dict[str, Any],
+        tick: Progress,
+    ) -> JobResult:
+        pid = stored.program_id
+        expired_total = int(state.get("points", 0))
+        now = ctx.now()
+        for uow, ids in chunks(
+            ctx,
+            lambda u, after, n: u.ledger.members_with_expired_lots(pid, as_of, after, n),
+            state,
+        ):
+            for member_id in ids:
+                uow.members.get(pid, member_id, lock=True)
+                posting = ledger.Posting(
+                    pid, member_id, as_of, now, ref=f"expiry:{as_of.isoformat()}", reason="expiry"
+                )
+                expired_total += ledger.expire(uow, posting)
+            state["points"] = expired_total
+            tick(len(ids))
+        return JobResult({"points_expired": expired_total})
+
+
+register(ExpirePoints())
