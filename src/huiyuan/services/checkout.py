@@ -27,6 +27,7 @@ from ..errors import Conflict, Invalid
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from . import ledger
+from .consent import record_consent
 from .context import Context, require_program
 from .idempotency import replay
 from .inputs import PurchaseIn, body_fingerprint, moment
@@ -305,7 +306,7 @@ def commit(ctx: Context, program_code: str, data: PurchaseIn) -> dict[str, Any]:
             first = replay(uow, stored.program_id, "purchase", data.receipt_no, fingerprint)
             if first is not None:
                 return first
-            answer = _commit(uow, stored, data, at, now, fingerprint)
+            answer = _commit(ctx, uow, stored, data, at, now, fingerprint)
             uow.commit()
             return answer
     except IntegrityError:
@@ -325,6 +326,7 @@ def _lock_members(uow: UnitOfWork, program_id: int, member_ids: list[str]) -> No
 
 
 def _commit(
+    ctx: Context,
     uow: UnitOfWork,
     stored: StoredProgram,
     data: PurchaseIn,
@@ -396,6 +398,22 @@ def _commit(
             for p, spent in zip(priced.lines, offset_points, strict=True)
         ],
     )
+    if data.account_user is not None:
+        # An authorised user earns into the account; spending its points needs consent.
+        if redeemed > 0:
+            record_consent(
+                ctx,
+                uow,
+                stored,
+                mid,
+                data.account_user,
+                data.consent,
+                "purchase",
+                data.receipt_no,
+                at,
+            )
+        elif uow.perks.user(pid, mid, data.account_user) is None:
+            raise Invalid("该使用人未获授权 / not an authorised user", code="not_authorised_user")
     if redeemed > 0:
         offset = program.rewards.offset
         assert offset is not None

@@ -159,6 +159,10 @@ class PurchaseIn(Strict):
     vouchers: list[Ref] = Field(default_factory=list, max_length=20)
     pay_with_stored_value: bool = False
     lines: list[LineIn] = Field(min_length=1, max_length=500)
+    # Shared accounts: an authorised user (not the holder) at the till, and the holder's
+    # consent when that user spends the account's points.
+    account_user: Ref | None = None
+    consent: ConsentIn | None = None
 
     @model_validator(mode="after")
     def _check(self) -> PurchaseIn:
@@ -258,6 +262,7 @@ class RedemptionIn(Strict):
     occurred_at: AwareDatetime | None = None
     points: PointsIn | None = None
     reserved_for: date | None = None  # the day the member collects a reserved gift
+    account_user: Ref | None = None
     consent: ConsentIn | None = None
 
 
@@ -271,3 +276,26 @@ class TransferIn(Strict):
 
 class JobIn(Strict):
     as_of: AwareDatetime | None = None
+
+
+class EntitlementUseIn(Strict):
+    use_no: Ref
+    occurred_at: AwareDatetime | None = None
+
+
+class LotteryDrawIn(Strict):
+    draw_no: Ref
+    occurred_at: AwareDatetime | None = None
+
+
+class AccountUserIn(Strict):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+    mobile: Annotated[str, StringConstraints(min_length=11, max_length=20)]
+    id_number: Annotated[str, StringConstraints(min_length=6, max_length=40)]
+    address: Annotated[str, StringConstraints(min_length=2, max_length=300)]
+    occurred_at: AwareDatetime | None = None
+
+
+class DeliveryQuoteIn(Strict):
+    zone: Code
+    items: int = Field(ge=1, le=100000, strict=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +18,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from . import ledger
+from .consent import record_consent
 from .context import Context, require_program
 from .idempotency import replay
 from .inputs import RedemptionIn, TransferIn, body_fingerprint, moment
@@ -57,6 +59,33 @@ def _voucher_code(uow: UnitOfWork) -> str:
             return code
 
 
+def issue_voucher(
+    uow: UnitOfWork,
+    program_id: int,
+    member_id: str,
+    source: str,
+    value: Decimal,
+    at: datetime,
+    valid_until: datetime | None,
+    ref: str,
+) -> str:
+    code = _voucher_code(uow)
+    uow.rewards.add_voucher(
+        {
+            "code": code,
+            "program_id": program_id,
+            "member_id": member_id,
+            "reward": source,
+            "value": value,
+            "issued_at": at,
+            "valid_until": valid_until,
+            "status": "issued",
+            "redemption_no": ref,
+        }
+    )
+    return code
+
+
 def redeem(
     ctx: Context, program_code: str, data: RedemptionIn, actor: str | None
 ) -> dict[str, Any]:
@@ -70,7 +99,7 @@ def redeem(
             first = replay(uow, pid, "redemption", data.redemption_no, fingerprint)
             if first is not None:
                 return first
-            answer = _redeem(uow, stored, data, at, now, actor)
+            answer = _redeem(ctx, uow, stored, data, at, now, actor)
             uow.requests.put(pid, "redemption", data.redemption_no, fingerprint, 201, answer, now)
             uow.commit()
             return answer
@@ -84,6 +113,7 @@ def redeem(
 
 
 def _redeem(
+    ctx: Context,
     uow: UnitOfWork,
     stored: StoredProgram,
     data: RedemptionIn,
@@ -141,24 +171,24 @@ def _redeem(
         pid, member.member_id, at, now, ref=data.redemption_no, reason=reward.code
     )
     ledger.debit(uow, posting, points, EntryKind.REDEEM)
+    record_consent(
+        ctx,
+        uow,
+        stored,
+        member.member_id,
+        data.account_user,
+        data.consent,
+        "redemption",
+        data.redemption_no,
+        at,
+    )
     voucher_code = None
     if reward.kind is RewardKind.VOUCHER:
-        voucher_code = _voucher_code(uow)
         valid_until = None
         if reward.valid_days:
             valid_until = start_of_day(day + timedelta(days=reward.valid_days), tz)
-        uow.rewards.add_voucher(
-            {
-                "code": voucher_code,
-                "program_id": pid,
-                "member_id": member.member_id,
-                "reward": reward.code,
-                "value": value,
-                "issued_at": at,
-                "valid_until": valid_until,
-                "status": "issued",
-                "redemption_no": data.redemption_no,
-            }
+        voucher_code = issue_voucher(
+            uow, pid, member.member_id, reward.code, value, at, valid_until, data.redemption_no
         )
     uow.rewards.add_redemption(
         {

@@ -11,6 +11,7 @@ from .repos.awards import AwardRepo
 from .repos.jobs import JobRepo
 from .repos.ledger import LedgerRepo
 from .repos.members import MemberRepo
+from .repos.perks import PerkRepo
 from .repos.programs import ProgramRepo
 from .repos.receipts import ReceiptRepo
 from .repos.requests import RequestRepo
@@ -39,6 +40,7 @@ class UnitOfWork:
         self.awards = AwardRepo(conn)
         self.rewards = RewardRepo(conn)
         self.jobs = JobRepo(conn)
+        self.perks = PerkRepo(conn)
         return self
 
     @property
