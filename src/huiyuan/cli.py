@@ -21,6 +21,8 @@ program_app = typer.Typer(no_args_is_help=True, help="会员方案 / programs")
 token_app = typer.Typer(no_args_is_help=True, help="API 令牌 / API tokens")
 app.add_typer(program_app, name="program")
 app.add_typer(token_app, name="token")
+import_app = typer.Typer(no_args_is_help=True, help="导入 / import")
+app.add_typer(import_app, name="import")
 jobs_app = typer.Typer(no_args_is_help=True, help="定时任务 / scheduled jobs")
 app.add_typer(jobs_app, name="jobs")
 
@@ -177,6 +179,41 @@ def jobs_run(
         except HuiyuanError as exc:
             fail(exc.detail)
     typer.echo(_json(result))
+
+
+@import_app.command("receipts")
+def import_receipts_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV (a row per line item) or JSON lines")],
+    program: Annotated[str, typer.Option("--program")],
+    on_error: Annotated[str, typer.Option("--on-error", help="skip or stop")] = "skip",
+    batch: Annotated[int, typer.Option("--batch", min=1, max=100000)] = 1000,
+    db: DbOpt = None,
+) -> None:
+    """导入历史小票 / import historical receipts through the full rule engine and ledger."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from .services.imports import import_receipts
+
+    if on_error not in ("skip", "stop"):
+        fail("--on-error is skip or stop")
+    if not file.is_file():
+        fail(f"no such file: {file}")
+    ctx = _ctx(db, migrate=True)
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description} {task.completed}"), transient=True
+    ) as bar:
+        task = bar.add_task("receipts", total=None)
+        try:
+            report = import_receipts(
+                ctx, program, file, on_error, batch, lambda n: bar.advance(task, n)
+            )
+        except HuiyuanError as exc:
+            fail(exc.detail)
+    for number, error in report.errors[:50]:
+        typer.echo(f"line {number}: {error}", err=True)
+    typer.echo(_json(report.as_dict()))
+    if report.stopped_at is not None:
+        raise typer.Exit(1)
 
 
 @app.command()
