@@ -7,12 +7,13 @@ from fastapi import FastAPI
 from .. import __version__
 from ..services.context import Context
 from . import problems
+from .guides import router as guides_router
 from .jobs import router as jobs_router
 from .perks import router as perks_router
 from .routes import router
 
 # Area routers beside the core routes (members, purchases, rewards in routes.py).
-ROUTERS = [jobs_router, perks_router]
+ROUTERS = [jobs_router, perks_router, guides_router]
 
 
 def create_app(ctx: Context) -> FastAPI:

@@ -218,19 +218,42 @@ class Metric(StrEnum):
     WINDOW_ORDERS = "window_orders"
     SINGLE_RECEIPT = "single_receipt"
     CUMULATIVE_POINTS = "cumulative_points"
+    # Measured by the evaluate_tiers job (and by deposits), never by a receipt:
+    TIER_YEAR_SPEND = "tier_year_spend"  # paid in the card year of the tier held (liquor)
+    PREVIOUS_YEAR_SPEND = "previous_year_spend"  # paid in the year before the review (guide_store)
+    STORED_VALUE = "stored_value"  # stored-value balance at the moment (liquor unit cards)
+    DEPOSIT = "deposit"  # the amount of one deposit, on that deposit (liquor unit cards)
+    ATTRIBUTE = "attribute"  # a member attribute's value in effect (private_bank shares)
+    NETWORK_POINTS = "network_points"  # own + direct referrals' points (bank_referral)
 
 
 class Qualification(Frozen):
     metric: Metric
     at_least: Rate
     days: int | None = Field(default=None, ge=1)
+    attribute: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{0,39}$")
 
     @model_validator(mode="after")
     def _days(self) -> Qualification:
         windowed = self.metric in (Metric.WINDOW_SPEND, Metric.WINDOW_ORDERS)
         if windowed and self.days is None:
             raise ValueError(f"{self.metric.value} needs days")
+        if (self.metric is Metric.ATTRIBUTE) != (self.attribute is not None):
+            raise ValueError("attribute (and only attribute) names the member attribute")
         return self
+
+
+class Approval(StrEnum):
+    AUTOMATIC = "automatic"  # granted at once when eligible and the fee is paid (fashion)
+    MANAGER = "manager"  # waits for a manager to approve or refuse (guide_store)
+
+
+class Application(Frozen):
+    """A tier a member may apply for (有偿申请 / 申请升级): a fee, eligibility, who decides."""
+
+    fee: MoneyField = Decimal("0.00")
+    requires_any: tuple[Qualification, ...] = ()  # empty: any member may apply
+    approval: Approval = Approval.AUTOMATIC
 
 
 class Tier(Frozen):
@@ -238,6 +261,14 @@ class Tier(Frozen):
     name: str
     name_en: str
     qualify_any: tuple[Qualification, ...] = ()  # automatic upgrade when any holds
+    kinds: tuple[str, ...] = ()  # member kinds that may hold the tier; empty: every kind
+    # Retention, checked by the evaluate_tiers job as `tier_review` says; empty: kept for good.
+    keep_any: tuple[Qualification, ...] = ()
+    fall_to: str | None = None  # where a tier_year review drops to; none: the first tier
+    application: Application | None = None  # the tier can be applied for
+
+    def allows(self, kind: str) -> bool:
+        return not self.kinds or kind in self.kinds
 
 
 # ----------------------------------------------------------------------------- classes
@@ -310,6 +341,7 @@ class JoinKind(StrEnum):
     RECEIPT_AT_LEAST = "receipt_at_least"  # a single qualifying receipt
     SAME_DAY_SPEND_AT_LEAST = "same_day_spend_at_least"
     FEE = "fee"
+    FIRST_PURCHASE = "first_purchase"  # joins with a first purchase of any amount (> 0.00)
 
 
 class JoinCondition(Frozen):
@@ -335,13 +367,27 @@ class Membership(Frozen):
     auto_activate_days: int | None = Field(default=None, ge=1)
     validity_months: int | None = Field(default=None, ge=1)
     min_age: int | None = Field(default=None, ge=0)
+    # Join conditions of one member kind instead of join_any (liquor: a unit joins with name and
+    # phone only: `unit = [{ kind = "any" }]`).
+    join_by_kind: dict[str, tuple[JoinCondition, ...]] = Field(default_factory=dict)
+    group_levels: tuple[str, ...] = ()  # a group member names one of these as group_level
+    renewal_fee: MoneyField = Decimal("0.00")  # POST /renew: the fee a renewal needs
+    renewal_resets_tier: bool = True  # a renewed membership starts again in the first tier
+    # Cancellation reasons that void the member's points (a ledger entry with the reason).
+    void_points_on: tuple[str, ...] = ("fraud", "card_lending", "voluntary")
 
     @model_validator(mode="after")
     def _check(self) -> Membership:
         unknown = [f for f in self.required_fields if f not in MEMBER_FIELDS]
         if unknown:
             raise ValueError(f"unknown required fields {unknown}; known: {list(MEMBER_FIELDS)}")
+        bad_kinds = [k for k in self.join_by_kind if k not in self.kinds]
+        if bad_kinds:
+            raise ValueError(f"join_by_kind names kinds not offered: {bad_kinds}")
         return self
+
+    def join_conditions(self, kind: str) -> tuple[JoinCondition, ...]:
+        return self.join_by_kind.get(kind, self.join_any)
 
 
 # ----------------------------------------------------------------------------- rewards
@@ -495,6 +541,81 @@ class Delivery(Frozen):
     zones: tuple[DeliveryZone, ...] = Field(min_length=1)
 
 
+# ----------------------------------------------------------------------------- guides
+
+
+class GuideRules(Frozen):
+    """Shopping guides (导购): ownership of members, its reclaim, and commission."""
+
+    ownership_months: int | None = Field(default=None, ge=1)  # none: ownership never lapses
+    commission_rate: Rate = Decimal(0)  # of the guide's members' paid sales
+    made_to_measure_flag: str | None = None  # lines with this flag are split with the company
+    made_to_measure_guide_share: Rate = Decimal(1)
+    feedback_hours: int = Field(default=24, ge=1)
+
+
+class TaskKind(StrEnum):
+    CALL = "call"
+    BIRTHDAY_FLOWERS = "birthday_flowers"
+    HOLIDAY_SMS = "holiday_sms"
+    NEWS_SMS = "news_sms"
+
+
+class PlannedTask(Frozen):
+    kind: TaskKind
+    every_months: int = Field(default=1, ge=1)  # call / news: every N months (from January)
+    festivals: tuple[str, ...] = ("spring_festival", "mid_autumn", "national_day")  # holiday
+
+
+class ServicePlan(Frozen):
+    """What the owning guide does for members of some customer classes (服务计划)."""
+
+    classes: tuple[str, ...] = Field(min_length=1)
+    tasks: tuple[PlannedTask, ...] = ()
+    feedback: bool = True  # feedback and complaints answered within the program's hours
+
+
+# ----------------------------------------------------------------------------- cards, access
+
+
+class LossChannel(StrEnum):
+    PHONE = "phone"  # by telephone: name + phone + card password (PIN)
+    STORE = "store"  # in person: the holder's ID document
+
+
+CardlessField = Literal["card_no", "name", "phone", "password", "id_number"]
+
+
+class Cards(Frozen):
+    """Membership cards: how a lost card is reported and replaced, what a damaged card's
+    exchange costs, how a member without the card is identified at the till, and how long
+    repeated wrong card passwords lock a card's phone channel."""
+
+    loss_channels: tuple[LossChannel, ...] = (LossChannel.STORE,)
+    reissue_days: int | None = Field(default=None, ge=0)  # after the report; none: no limit
+    reissue_fee: MoneyField = Decimal("0.00")
+    exchange_fee: MoneyField | None = Decimal("0.00")  # damaged-card exchange; none: not offered
+    pin_attempts: int = Field(default=5, ge=1, le=100)
+    pin_lock_minutes: int = Field(default=30, ge=1, le=100000)
+    # A purchase with card_presented = false must identify the member with all of these
+    # (liquor: card number + name + phone + password); empty: nothing more is asked.
+    cardless_requires: tuple[CardlessField, ...] = ()
+    phone_is_account: bool = False  # a till may name the member by phone alone (counter)
+
+
+StaffRole = Literal["admin", "manager", "cashier", "guide"]
+
+
+class Access(Frozen):
+    """Who may do what beyond the API's role table, and where a member's points may be used."""
+
+    # Points usable only in the member's own store: a purchase or redemption naming another
+    # store is refused (vip_points).
+    store_bound: bool = False
+    # Member data may not be changed freely: profile changes need at least this role (jewelry).
+    data_changes_need_role: StaffRole | None = None
+
+
 # ----------------------------------------------------------------------------- the program
 
 
@@ -515,6 +636,10 @@ class Program(Frozen):
     lottery: Lottery | None = None
     shared_accounts: SharedAccounts | None = None
     delivery: Delivery | None = None
+    guides: GuideRules | None = None
+    service_plans: tuple[ServicePlan, ...] = ()
+    cards: Cards = Cards()
+    access: Access = Access()
 
     @model_validator(mode="after")
     def _cross_refs(self) -> Program:

@@ -8,6 +8,7 @@ finished run answers with its record instead of running twice.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -49,21 +50,53 @@ def register(job: Job) -> Job:
     return job
 
 
+class JobState(dict[str, Any]):
+    """A run's resumable state. `run_job` hands one to the job; `chunks` saves it (and the
+    progress counted by `tick`) in the same transaction as the chunk's work, so a crash leaves
+    either the whole chunk with its cursor or neither."""
+
+    checkpoint: Callable[[UnitOfWork], None] | None = None
+    in_chunk: bool = False
+
+
+def chunk_size(default: int = 500) -> int:
+    """Members per transaction; HUIYUAN_JOB_CHUNK overrides (smaller: shorter locks)."""
+    try:
+        return max(1, int(os.environ.get("HUIYUAN_JOB_CHUNK", default)))
+    except ValueError:
+        return default
+
+
 def chunks(
     ctx: Context,
     pick: Callable[[UnitOfWork, str | None, int], list[str]],
     state: dict[str, Any],
-    size: int = 500,
+    size: int | None = None,
 ) -> Iterator[tuple[UnitOfWork, list[str]]]:
     """Yields (open unit of work, member ids) chunk by chunk after the saved cursor; the caller
-    does its work; the chunk commits with the cursor moved past it."""
+    does its work; the chunk commits with the cursor moved past it.
+
+    FIX (crash-resume test): the cursor and the run's progress are now saved inside the chunk's
+    own transaction. Before, `tick` saved them in a second transaction while the chunk's was
+    still open: on SQLite that waited for the chunk's write lock and failed ("database is
+    locked") on any run with members; on PostgreSQL a crash between the two commits recounted
+    the chunk's points and members on the rerun."""
+    size = size or chunk_size()
     while True:
         with ctx.uow() as uow:
             ids = pick(uow, state.get("cursor"), size)
             if not ids:
                 return
-            yield uow, ids
+            if isinstance(state, JobState):
+                state.in_chunk = True
+            try:
+                yield uow, ids
+            finally:
+                if isinstance(state, JobState):
+                    state.in_chunk = False
             state["cursor"] = ids[-1]
+            if isinstance(state, JobState) and state.checkpoint is not None:
+                state.checkpoint(uow)
             uow.commit()
 
 
@@ -86,24 +119,30 @@ def run_job(
         run = uow.jobs.get(stored.program_id, job_name, as_of)
         if run is not None and run.status == "done":
             return _answer(job_name, as_of, run.processed, run.detail, repeated=True)
+        state = JobState()
         if run is None:
             uow.jobs.start(stored.program_id, job_name, as_of, now)
-            state: dict[str, Any] = {}
             done_before = 0
         else:  # resume a run that stopped half-way
-            state = dict(run.detail.get("state", {}))
+            state.update(run.detail.get("state", {}))
             done_before = int(run.processed)
         uow.commit()
 
     counter = {"n": done_before}
 
+    def save(u: UnitOfWork) -> None:
+        u.jobs.save(
+            stored.program_id, job_name, as_of, processed=counter["n"], detail={"state": state}
+        )
+
+    state.checkpoint = save
+
     def tick(n: int) -> None:
         counter["n"] += n
-        with ctx.uow() as u:
-            u.jobs.save(
-                stored.program_id, job_name, as_of, processed=counter["n"], detail={"state": state}
-            )
-            u.commit()
+        if not state.in_chunk:  # inside a chunk, `chunks` saves with the chunk's commit
+            with ctx.uow() as u:
+                save(u)
+                u.commit()
         if progress:
             progress(n)
 

@@ -163,11 +163,14 @@ class PurchaseIn(Strict):
     # consent when that user spends the account's points.
     account_user: Ref | None = None
     consent: ConsentIn | None = None
+    # Card-less identification (liquor) or the phone as the account (counter): see IdentifyIn.
+    identify: IdentifyIn | None = None
 
     @model_validator(mode="after")
     def _check(self) -> PurchaseIn:
-        if not self.member_id and not self.card_no:
-            raise ValueError("name the member by member_id or card_no")
+        by_phone = self.identify is not None and self.identify.phone
+        if not self.member_id and not self.card_no and not by_phone:
+            raise ValueError("name the member by member_id, card_no or identify.phone")
         numbers = [line.line_no for line in self.lines]
         if len(set(numbers)) != len(numbers):
             raise ValueError("line_no values must be unique")
@@ -264,6 +267,7 @@ class RedemptionIn(Strict):
     reserved_for: date | None = None  # the day the member collects a reserved gift
     account_user: Ref | None = None
     consent: ConsentIn | None = None
+    store: Code | None = None  # where it is redeemed (store-bound programs refuse other stores)
 
 
 class TransferIn(Strict):
@@ -299,3 +303,87 @@ class AccountUserIn(Strict):
 class DeliveryQuoteIn(Strict):
     zone: Code
     items: int = Field(ge=1, le=100000, strict=True)
+
+
+class GuideIn(Strict):
+    guide_id: Ref
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True)]
+    store: Code | None = None
+    merchant: Code | None = None
+    active: bool = True
+
+
+class FeedbackIn(Strict):
+    feedback_no: Ref
+    text: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    complaint: bool = False
+    occurred_at: AwareDatetime | None = None
+
+
+class TaskDoneIn(Strict):
+    note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    occurred_at: AwareDatetime | None = None
+
+
+# ----------------------------------------------------------------------------- cards, identity
+
+PhoneIn = Annotated[str, StringConstraints(min_length=1, max_length=20)]
+IdNumberIn = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+PasswordIn = Annotated[str, StringConstraints(min_length=1, max_length=32)]
+NameIn = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+
+
+class IdentifyIn(Strict):
+    """Who the customer says they are when the card is not shown (liquor: card number + name +
+    phone + card password), or the phone number that is the account (counter)."""
+
+    name: NameIn | None = None
+    phone: PhoneIn | None = None
+    password: PasswordIn | None = None
+    id_number: IdNumberIn | None = None
+
+
+class ReportLostIn(Strict):
+    occurred_at: AwareDatetime | None = None
+    channel: Literal["phone", "store"]
+    name: NameIn | None = None
+    phone: PhoneIn | None = None
+    password: PasswordIn | None = None
+    id_number: IdNumberIn | None = None
+
+
+class ReissueIn(Strict):
+    occurred_at: AwareDatetime | None = None
+    fee_paid: MoneyIn | None = None
+    # A new card password for the new card; without one the old card's password carries over.
+    card_password: Annotated[str, StringConstraints(min_length=4, max_length=32)] | None = None
+
+
+class CardCancelIn(Strict):
+    occurred_at: AwareDatetime | None = None
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class CardPasswordIn(Strict):
+    password: Annotated[str, StringConstraints(min_length=4, max_length=32)]
+    old_password: PasswordIn | None = None
+    id_number: IdNumberIn | None = None
+    occurred_at: AwareDatetime | None = None
+
+
+class AdjustmentIn(Strict):
+    adjustment_no: Ref
+    points: int = Field(gt=-POINTS_MAX, lt=POINTS_MAX, strict=True)
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    occurred_at: AwareDatetime | None = None
+    counts_as_earned: bool = False  # counts toward tiers by cumulative points
+
+    @field_validator("points")
+    @classmethod
+    def _not_zero(cls, points: int) -> int:
+        if points == 0:
+            raise ValueError("an adjustment adds or takes points: not 0")
+        return points
+
+
+PurchaseIn.model_rebuild()

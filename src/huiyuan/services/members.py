@@ -124,7 +124,10 @@ def enroll(
         _check_join(program, data, business_date(joined_at, tz))
         sealer = ctx.sealer
         phone_hash = sealer.lookup_hash(phone)
-        if phone_hash and uow.members.by_phone_hash(stored.program_id, phone_hash):
+        # Every key's hash: a row not yet re-hashed by a key rotation still counts.
+        if phone_hash and uow.identity.member_by_phone_hashes(
+            stored.program_id, sealer.lookup_hashes(phone)
+        ):
             raise Conflict(
                 "该手机号已是本方案会员 / a member with this phone already exists",
                 code="phone_taken",
@@ -156,6 +159,7 @@ def enroll(
                 "is_staff": data.is_staff,
                 "referrer_id": data.referrer_id,
                 "guide_id": data.guide_id,
+                "guide_since": joined_at if data.guide_id else None,
                 "store": data.store,
                 "merchant": data.merchant,
                 "joined_at": joined_at,
@@ -182,6 +186,10 @@ def enroll(
             joined_at,
             now,
         )
+        if data.guide_id:
+            uow.guides.record_change(
+                stored.program_id, member_id, None, data.guide_id, "opened", joined_at, None
+            )
         try:
             uow.commit()
         except IntegrityError:
@@ -244,8 +252,8 @@ def find_members(
             normalized = normalize_mobile(phone)
             if normalized is None:
                 raise Invalid("手机号格式不正确 / not a valid mobile number", code="invalid_phone")
-            phone_hash = ctx.sealer.lookup_hash(normalized)
-            found = uow.members.by_phone_hash(stored.program_id, phone_hash or "")
+            hashes = ctx.sealer.lookup_hashes(normalized)
+            found = uow.identity.member_by_phone_hashes(stored.program_id, hashes)
             rows = [found] if found else []
         elif card_no:
             card = uow.members.card(stored.program_id, card_no)
@@ -261,10 +269,31 @@ def find_members(
         ]
 
 
+def check_store(stored: StoredProgram, row: Row[Any], store: str | None) -> None:
+    """A store-bound program's points are usable only in the member's own store (vip_points):
+    a till or counter naming another store is refused. A member without a store, or a request
+    naming none, is not restricted."""
+    if not stored.program.access.store_bound or not store or not row.store:
+        return
+    if store != row.store:
+        raise Forbidden(
+            f"该会员卡仅限 {row.store} 店使用 / this membership is usable only in store "
+            f"{row.store}, not {store}",
+            code="other_store",
+            member_store=row.store,
+        )
+
+
 def resolve_member(
-    uow: UnitOfWork, stored: StoredProgram, member_id: str | None, card_no: str | None, lock: bool
+    uow: UnitOfWork,
+    stored: StoredProgram,
+    member_id: str | None,
+    card_no: str | None,
+    lock: bool,
+    store: str | None = None,
 ) -> Row[Any]:
-    """The member a till names, by id or card; a lost or replaced card is refused."""
+    """The member a till names, by id or card; a lost or replaced card is refused, and so is
+    another store than the member's where the program is store-bound."""
     if card_no:
         if not card_valid(card_no):
             raise Invalid(
@@ -284,6 +313,7 @@ def resolve_member(
     row = uow.members.get(stored.program_id, member_id, lock=lock)
     if row is None:
         raise NotFound("没有该会员 / no such member", code="member_not_found")
+    check_store(stored, row, store)
     return row
 
 

@@ -7,7 +7,10 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from .db import WRITE
+from .repos.audit import AuditRepo
 from .repos.awards import AwardRepo
+from .repos.guides import GuideRepo
+from .repos.identity import IdentityRepo
 from .repos.jobs import JobRepo
 from .repos.ledger import LedgerRepo
 from .repos.members import MemberRepo
@@ -41,6 +44,9 @@ class UnitOfWork:
         self.rewards = RewardRepo(conn)
         self.jobs = JobRepo(conn)
         self.perks = PerkRepo(conn)
+        self.guides = GuideRepo(conn)
+        self.identity = IdentityRepo(conn)
+        self.audit = AuditRepo(conn)
         return self
 
     @property

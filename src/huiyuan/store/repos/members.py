@@ -135,3 +135,14 @@ class MemberRepo:
         if after is not None:
             query = query.where(members.c.member_id > after)
         return list(self.conn.execute(query).scalars())
+
+    def ids_after(self, program_id: int, after: str | None, limit: int) -> list[str]:
+        query = (
+            select(members.c.member_id)
+            .where(members.c.program_id == program_id)
+            .order_by(members.c.member_id)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(members.c.member_id > after)
+        return list(self.conn.execute(query).scalars())

@@ -1,0 +1,66 @@
+"""Guides (导购): guides, their members and tasks, feedback, and the monthly VIP report."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from ..services import guides
+from ..services.inputs import FeedbackIn, GuideIn, Ref, TaskDoneIn
+from .deps import Ctx, Enroller, Manager, Reader
+
+router = APIRouter(prefix="/api/v1/programs/{program}")
+
+
+@router.post("/guides", status_code=201)
+def upsert_guide(program: str, body: GuideIn, ctx: Ctx, _: Manager) -> JSONResponse:
+    view, created = guides.upsert_guide(ctx, program, body)
+    return JSONResponse(view, status_code=201 if created else 200)
+
+
+@router.get("/guides/{guide_id}/members")
+def guide_members(program: str, guide_id: Ref, ctx: Ctx, _: Reader) -> dict[str, Any]:
+    return guides.guide_members(ctx, program, guide_id)
+
+
+@router.get("/guides/{guide_id}/tasks")
+def guide_tasks(
+    program: str,
+    guide_id: Ref,
+    ctx: Ctx,
+    _: Reader,
+    status: Annotated[str | None, Query(pattern="^(open|done|overdue)$")] = None,
+) -> dict[str, Any]:
+    return guides.list_tasks(ctx, program, guide_id, status)
+
+
+@router.post("/tasks/{task_id}/complete")
+def complete_task(
+    program: str, task_id: int, body: TaskDoneIn, ctx: Ctx, _: Enroller
+) -> dict[str, Any]:
+    return guides.complete_task(ctx, program, task_id, body)
+
+
+@router.post("/members/{member_id}/feedback", status_code=201)
+def feedback(
+    program: str, member_id: Ref, body: FeedbackIn, ctx: Ctx, _: Enroller
+) -> dict[str, Any]:
+    return guides.add_feedback(ctx, program, member_id, body)
+
+
+@router.get("/members/{member_id}/ownership")
+def ownership(program: str, member_id: Ref, ctx: Ctx, _: Reader) -> dict[str, Any]:
+    return guides.ownership_history(ctx, program, member_id)
+
+
+@router.get("/reports/vip-monthly")
+def vip_monthly(
+    program: str,
+    ctx: Ctx,
+    _: Reader,
+    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")],
+    by: Annotated[str, Query(pattern="^(guide|store|merchant)$")] = "guide",
+) -> dict[str, Any]:
+    return guides.monthly_report(ctx, program, month, by)

@@ -1,0 +1,288 @@
+"""Guides, who owns which member, the history of ownership, and service tasks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, func, insert, select, update
+
+from ..schema import (
+    guides,
+    member_history,
+    members,
+    ownership_changes,
+    receipt_lines,
+    receipts,
+    service_tasks,
+)
+
+
+class GuideRepo:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def get(self, program_id: int, guide_id: str) -> Row[Any] | None:
+        return self.conn.execute(
+            select(guides).where(guides.c.program_id == program_id, guides.c.guide_id == guide_id)
+        ).first()
+
+    def upsert(self, program_id: int, guide_id: str, values: dict[str, Any], now: datetime) -> bool:
+        """True if the guide is new."""
+        if self.get(program_id, guide_id) is None:
+            self.conn.execute(
+                insert(guides).values(
+                    program_id=program_id,
+                    guide_id=guide_id,
+                    created_at=now,
+                    updated_at=now,
+                    **values,
+                )
+            )
+            return True
+        self.conn.execute(
+            update(guides)
+            .where(guides.c.program_id == program_id, guides.c.guide_id == guide_id)
+            .values(updated_at=now, **values)
+        )
+        return False
+
+    def active(self, program_id: int) -> list[Row[Any]]:
+        return list(
+            self.conn.execute(
+                select(guides)
+                .where(guides.c.program_id == program_id, guides.c.active.is_(True))
+                .order_by(guides.c.guide_id)
+            )
+        )
+
+    def all(self, program_id: int) -> list[Row[Any]]:
+        return list(
+            self.conn.execute(
+                select(guides).where(guides.c.program_id == program_id).order_by(guides.c.guide_id)
+            )
+        )
+
+    def members_of(self, program_id: int, guide_id: str) -> list[Row[Any]]:
+        return list(
+            self.conn.execute(
+                select(members)
+                .where(members.c.program_id == program_id, members.c.guide_id == guide_id)
+                .order_by(members.c.member_id)
+            )
+        )
+
+    # -- ownership
+
+    def record_change(
+        self,
+        program_id: int,
+        member_id: str,
+        from_guide: str | None,
+        to_guide: str | None,
+        reason: str,
+        at: datetime,
+        ref: str | None,
+    ) -> None:
+        self.conn.execute(
+            insert(ownership_changes).values(
+                program_id=program_id,
+                member_id=member_id,
+                from_guide=from_guide,
+                to_guide=to_guide,
+                reason=reason,
+                occurred_at=at,
+                ref=ref,
+            )
+        )
+
+    def set_owner(
+        self, program_id: int, member_id: str, guide_id: str | None, at: datetime
+    ) -> None:
+        self.conn.execute(
+            update(members)
+            .where(members.c.program_id == program_id, members.c.member_id == member_id)
+            .values(guide_id=guide_id, guide_since=at if guide_id else None)
+        )
+
+    def owned_with_last_purchase(
+        self, program_id: int, after: str | None, limit: int
+    ) -> list[tuple[str, str, datetime | None, datetime | None]]:
+        """(member_id, guide_id, guide_since, last purchase) of owned members, in id order."""
+        last = (
+            select(receipts.c.member_id, func.max(receipts.c.occurred_at).label("last"))
+            .where(receipts.c.program_id == program_id)
+            .group_by(receipts.c.member_id)
+            .subquery()
+        )
+        query = (
+            select(members.c.member_id, members.c.guide_id, members.c.guide_since, last.c.last)
+            .select_from(members.outerjoin(last, last.c.member_id == members.c.member_id))
+            .where(members.c.program_id == program_id, members.c.guide_id.is_not(None))
+            .order_by(members.c.member_id)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(members.c.member_id > after)
+        return [(r[0], r[1], r[2], r[3]) for r in self.conn.execute(query)]
+
+    def pool(self, program_id: int) -> list[str]:
+        """Active members no guide owns: the company pool."""
+        return list(
+            self.conn.execute(
+                select(members.c.member_id)
+                .where(
+                    members.c.program_id == program_id,
+                    members.c.guide_id.is_(None),
+                    members.c.status == "active",
+                )
+                .order_by(members.c.member_id)
+            ).scalars()
+        )
+
+    def former_owners(self, program_id: int, member_ids: list[str]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {m: set() for m in member_ids}
+        for i in range(0, len(member_ids), 500):
+            chunk = member_ids[i : i + 500]
+            rows = self.conn.execute(
+                select(ownership_changes.c.member_id, ownership_changes.c.to_guide).where(
+                    ownership_changes.c.program_id == program_id,
+                    ownership_changes.c.member_id.in_(chunk),
+                    ownership_changes.c.to_guide.is_not(None),
+                )
+            )
+            for member_id, guide_id in rows:
+                out[member_id].add(guide_id)
+        return out
+
+    def changes(self, program_id: int, member_id: str) -> list[Row[Any]]:
+        return list(
+            self.conn.execute(
+                select(ownership_changes)
+                .where(
+                    ownership_changes.c.program_id == program_id,
+                    ownership_changes.c.member_id == member_id,
+                )
+                .order_by(ownership_changes.c.change_id)
+            )
+        )
+
+    # -- tasks
+
+    def add_task(self, values: dict[str, Any]) -> bool:
+        """False when a task from the same source exists (plans are idempotent)."""
+        exists = self.conn.execute(
+            select(service_tasks.c.task_id).where(
+                service_tasks.c.program_id == values["program_id"],
+                service_tasks.c.source == values["source"],
+            )
+        ).first()
+        if exists is not None:
+            return False
+        self.conn.execute(insert(service_tasks).values(**values))
+        return True
+
+    def task(self, program_id: int, task_id: int) -> Row[Any] | None:
+        return self.conn.execute(
+            select(service_tasks).where(
+                service_tasks.c.program_id == program_id, service_tasks.c.task_id == task_id
+            )
+        ).first()
+
+    def complete_task(self, task_id: int, note: str | None, at: datetime) -> None:
+        self.conn.execute(
+            update(service_tasks)
+            .where(service_tasks.c.task_id == task_id)
+            .values(status="done", note=note, completed_at=at)
+        )
+
+    def tasks(
+        self,
+        program_id: int,
+        guide_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Row[Any]]:
+        query = select(service_tasks).where(service_tasks.c.program_id == program_id)
+        if guide_id is not None:
+            query = query.where(service_tasks.c.guide_id == guide_id)
+        if since is not None:
+            query = query.where(service_tasks.c.due_at >= since)
+        if until is not None:
+            query = query.where(service_tasks.c.due_at < until)
+        return list(
+            self.conn.execute(query.order_by(service_tasks.c.due_at, service_tasks.c.task_id))
+        )
+
+    # -- reports
+
+    def receipts_between(self, program_id: int, since: datetime, until: datetime) -> list[Row[Any]]:
+        return list(
+            self.conn.execute(
+                select(
+                    receipts.c.receipt_no,
+                    receipts.c.member_id,
+                    receipts.c.guide_id,
+                    receipts.c.store,
+                    receipts.c.merchant,
+                    receipts.c.paid_net,
+                    receipts.c.points_earned,
+                ).where(
+                    receipts.c.program_id == program_id,
+                    receipts.c.occurred_at >= since,
+                    receipts.c.occurred_at < until,
+                )
+            )
+        )
+
+    def flagged_line_paid(
+        self, program_id: int, receipt_nos: list[str], flag: str
+    ) -> dict[str, Decimal]:
+        """Net paid of the lines carrying a flag, per receipt."""
+        out: dict[str, Decimal] = {}
+        for i in range(0, len(receipt_nos), 500):
+            rows = self.conn.execute(
+                select(
+                    receipt_lines.c.receipt_no,
+                    receipt_lines.c.flags,
+                    receipt_lines.c.paid,
+                    receipt_lines.c.qty,
+                    receipt_lines.c.returned_qty,
+                ).where(
+                    receipt_lines.c.program_id == program_id,
+                    receipt_lines.c.receipt_no.in_(receipt_nos[i : i + 500]),
+                )
+            )
+            for no, flags, paid, qty, returned in rows:
+                if flag in (flags or []):
+                    kept = paid - (paid * returned / qty).quantize(Decimal("0.01"))
+                    out[no] = out.get(no, Decimal("0.00")) + kept
+        return out
+
+    def members_joined(self, program_id: int, since: datetime, until: datetime) -> list[Row[Any]]:
+        return list(
+            self.conn.execute(
+                select(
+                    members.c.member_id, members.c.guide_id, members.c.store, members.c.merchant
+                ).where(
+                    members.c.program_id == program_id,
+                    members.c.joined_at >= since,
+                    members.c.joined_at < until,
+                )
+            )
+        )
+
+    def tier_moves(self, program_id: int, since: datetime, until: datetime) -> list[Row[Any]]:
+        return list(
+            self.conn.execute(
+                select(member_history.c.member_id, member_history.c.detail).where(
+                    and_(
+                        member_history.c.program_id == program_id,
+                        member_history.c.kind == "tier_changed",
+                        member_history.c.occurred_at >= since,
+                        member_history.c.occurred_at < until,
+                    )
+                )
+            )
+        )
