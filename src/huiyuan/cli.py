@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -15,7 +16,10 @@ from .services.context import Context
 from .settings import get_settings
 
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, help="会员 Huiyuan: membership and loyalty"
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="会员 Huiyuan: membership and loyalty",
 )
 program_app = typer.Typer(no_args_is_help=True, help="会员方案 / programs")
 token_app = typer.Typer(no_args_is_help=True, help="API 令牌 / API tokens")
@@ -23,6 +27,8 @@ app.add_typer(program_app, name="program")
 app.add_typer(token_app, name="token")
 import_app = typer.Typer(no_args_is_help=True, help="导入 / import")
 app.add_typer(import_app, name="import")
+report_app = typer.Typer(no_args_is_help=True, help="报表 / reports")
+app.add_typer(report_app, name="report")
 jobs_app = typer.Typer(no_args_is_help=True, help="定时任务 / scheduled jobs")
 app.add_typer(jobs_app, name="jobs")
 
@@ -216,6 +222,34 @@ def import_receipts_cmd(
         raise typer.Exit(1)
 
 
+@report_app.command("vip-monthly")
+def report_vip_monthly(
+    program: Annotated[str, typer.Option("--program")],
+    month: Annotated[str, typer.Option("--month", help="YYYY-MM")],
+    by: Annotated[str, typer.Option("--by", help="guide, store or merchant")] = "guide",
+    out: Annotated[
+        Path | None, typer.Option("--out", help=".xlsx or .csv; JSON to stdout if omitted")
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """会员月报 / the monthly VIP report per guide, store or merchant."""
+    from .services.exports import write_rows
+    from .services.guides import monthly_report
+
+    ctx = _ctx(db, migrate=True)
+    try:
+        report = monthly_report(ctx, program, month, by)
+    except HuiyuanError as exc:
+        fail(exc.detail)
+    if out is None:
+        typer.echo(_json(report))
+        return
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        fail("--out must end in .xlsx or .csv")
+    write_rows(report["items"], out, f"VIP {report['month']} {by}")
+    typer.echo(f"已写入 / written: {out} ({len(report['items'])} rows)")
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option("--host")] = None,
@@ -249,9 +283,16 @@ def main() -> None:
     try:
         app()
     except HuiyuanError as exc:
-        fail(exc.detail)
+        typer.echo(f"错误 / error: {exc.detail.splitlines()[0]}", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # one line for the user; HUIYUAN_DEBUG=1 shows the traceback
+        if os.environ.get("HUIYUAN_DEBUG"):
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        typer.echo(f"错误 / error: {type(exc).__name__}: {first}", err=True)
+        sys.exit(1)
 
 
 def _json(data: object) -> str:

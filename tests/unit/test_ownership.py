@@ -41,7 +41,7 @@ def test_same_seed_same_dealing_other_seed_other_dealing():
     g=st.integers(1, 8),
     data=st.data(),
 )
-def test_never_to_a_former_owner_and_as_even_as_possible(n, g, data):
+def test_never_to_a_former_owner_and_everyone_dealt(n, g, data):
     pool = [f"m{i}" for i in range(n)]
     guides = [f"g{i}" for i in range(g)]
     former = {
