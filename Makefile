@@ -38,4 +38,5 @@ clean:
 # Development only (before the first release): regenerate migration 0001 from the tables.
 migration-reset: install
 	$(BIN)/python scripts/reset_migration.py
+	$(BIN)/ruff check -q --fix --select I,F401 src/huiyuan/store/migrations/versions
 	$(BIN)/ruff format -q src/huiyuan/store/migrations/versions

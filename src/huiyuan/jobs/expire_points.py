@@ -34,12 +34,7 @@ class ExpirePoints:
             lambda u, after, n: u.ledger.members_with_expired_lots(pid, as_of, after, n),
             state,
         ):
-            for member_id in ids:
-                uow.members.get(pid, member_id, lock=True)
-                posting = ledger.Posting(
-                    pid, member_id, as_of, now, ref=f"expiry:{as_of.isoformat()}", reason="expiry"
-                )
-                expired_total += ledger.expire(uow, posting)
+            expired_total += ledger.expire_members(uow, pid, ids, as_of, now)
             state["points"] = expired_total
             tick(len(ids))
         return JobResult({"points_expired": expired_total})

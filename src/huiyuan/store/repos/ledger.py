@@ -190,6 +190,55 @@ class LedgerRepo:
             query = query.where(lots.c.member_id > after)
         return list(self.conn.execute(query).scalars())
 
+    def expired_lots_of(
+        self, program_id: int, member_ids: list[str], as_of: datetime
+    ) -> list[tuple[int, str, int]]:
+        """(lot_id, member_id, remaining) of the members' lots expired by `as_of`."""
+        rows = self.conn.execute(
+            select(lots.c.lot_id, lots.c.member_id, lots.c.remaining).where(
+                lots.c.program_id == program_id,
+                lots.c.member_id.in_(member_ids),
+                lots.c.remaining > 0,
+                lots.c.expires_at <= as_of,
+            )
+        )
+        return [(int(r[0]), r[1], int(r[2])) for r in rows]
+
+    def add_entries(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Inserts many entries; their ids in the order given."""
+        result = self.conn.execute(
+            insert(ledger_entries).returning(
+                ledger_entries.c.entry_id, sort_by_parameter_order=True
+            ),
+            rows,
+        )
+        return [int(r[0]) for r in result]
+
+    def empty_lots(self, lot_ids: list[int]) -> None:
+        for i in range(0, len(lot_ids), 5000):
+            self.conn.execute(
+                update(lots).where(lots.c.lot_id.in_(lot_ids[i : i + 5000])).values(remaining=0)
+            )
+
+    def move_members(self, program_id: int, moves: list[dict[str, Any]]) -> None:
+        """Balance projection moves: [{"m": member_id, "d": delta, "e": last entry id}]."""
+        from sqlalchemy import bindparam
+
+        self.conn.execute(
+            update(members)
+            .where(members.c.program_id == program_id, members.c.member_id == bindparam("m"))
+            .values(points=members.c.points + bindparam("d"), last_entry_id=bindparam("e")),
+            moves,
+        )
+
+    def lock_members(self, program_id: int, member_ids: list[str]) -> None:
+        self.conn.execute(
+            select(members.c.member_id)
+            .where(members.c.program_id == program_id, members.c.member_id.in_(member_ids))
+            .order_by(members.c.member_id)
+            .with_for_update()
+        ).all()
+
     # -- reconciliation
 
     def bad_lots(self, program_id: int | None = None) -> list[Row[Any]]:

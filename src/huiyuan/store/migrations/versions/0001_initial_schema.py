@@ -5,10 +5,10 @@ Revises:
 Create Date: 2026-11-25
 """
 
-from alembic import op
 import sqlalchemy as sa
-import huiyuan.store.types
+from alembic import op
 
+import huiyuan.store.types
 
 revision = "0001"
 down_revision = None
@@ -284,6 +284,54 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("member_history", schema=None) as batch_op:
         batch_op.create_index("ix_history_member", ["program_id", "member_id"], unique=False)
+
+    op.create_table(
+        "notify_prefs",
+        sa.Column("program_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.String(length=32), nullable=False),
+        sa.Column("opted_out", sa.Boolean(), nullable=False),
+        sa.Column("opted_out_kinds", sa.JSON(), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=True),
+        sa.Column("locale", sa.String(length=8), nullable=True),
+        sa.Column("email_enc", sa.Text(), nullable=True),
+        sa.Column("updated_at", huiyuan.store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.String(length=100), nullable=True),
+        sa.PrimaryKeyConstraint("program_id", "member_id", name=op.f("pk_notify_prefs")),
+    )
+    op.create_table(
+        "outbox",
+        sa.Column(
+            "message_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("program_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.String(length=32), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("dedupe_key", sa.String(length=160), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("locale", sa.String(length=8), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("due_at", huiyuan.store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("claimed_by", sa.String(length=40), nullable=True),
+        sa.Column("claimed_until", huiyuan.store.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("gave_up_at", huiyuan.store.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("provider_ref", sa.String(length=100), nullable=True),
+        sa.Column("occurred_at", huiyuan.store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", huiyuan.store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", huiyuan.store.types.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("message_id", name=op.f("pk_outbox")),
+        sa.UniqueConstraint("program_id", "member_id", "dedupe_key", name="uq_outbox_dedupe"),
+    )
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index("ix_outbox_due", ["status", "due_at"], unique=False)
+        batch_op.create_index("ix_outbox_member", ["program_id", "member_id"], unique=False)
 
     op.create_table(
         "ownership_changes",
@@ -640,6 +688,12 @@ def downgrade() -> None:
         batch_op.drop_index("ix_ownership_member")
 
     op.drop_table("ownership_changes")
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_member")
+        batch_op.drop_index("ix_outbox_due")
+
+    op.drop_table("outbox")
+    op.drop_table("notify_prefs")
     with op.batch_alter_table("member_history", schema=None) as batch_op:
         batch_op.drop_index("ix_history_member")
 
