@@ -8,9 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select, update
 
-from ...domain.money import ZERO
+from ...domain.money import ZERO, money
 from ..schema import receipt_lines, receipts
-from ..types import MoneyFen
 
 
 class ReceiptRepo:
@@ -74,7 +73,9 @@ class ReceiptRepo:
         if until is not None:
             query = query.where(receipts.c.occurred_at < until)
         total, count = self.conn.execute(query).one()
-        return MoneyFen().process_result_value(total, self.conn.dialect) or ZERO, int(count)
+        # FIX (issue 5, tiers): coalesce(sum(MoneyFen)) already comes back as yuan (the column's
+        # type carries over to sum and coalesce); converting it again divided spend by 100.
+        return money(total) if total is not None else ZERO, int(count)
 
     def category_points(
         self, program_id: int, member_id: str, since: datetime, until: datetime
