@@ -145,15 +145,17 @@ def return_lines(
 def _referral_reversal(
     receipt: Any, total_reversed: int, sold: dict[int, Any], data: ReturnIn
 ) -> int:
-    """The referrer's share goes back in proportion to the points reversed so far; a fixed
-    first-purchase bonus goes back only when the whole receipt has been returned."""
+    """The referrer's share follows the points the purchase still earns; a fixed first-purchase
+    bonus goes back only when the whole receipt has been returned."""
     if not receipt.referrer_id:
         return 0
     due = 0
     if receipt.points_earned > 0:
-        due += floor_points(
-            Decimal(receipt.referral_share) * total_reversed / receipt.points_earned
-        )
+        # The referrer keeps the share of what the purchase still earns, rounded down as the
+        # share itself was: half of 950 is 475; after returning half, half of 475 is 237 kept.
+        remaining = receipt.points_earned - total_reversed
+        kept = floor_points(Decimal(receipt.referral_share) * remaining / receipt.points_earned)
+        due += receipt.referral_share - kept
     returning = {item.line_no: item.qty for item in data.lines}
     all_back = all(
         line.returned_qty + returning.get(line.line_no, Decimal(0)) >= line.qty
