@@ -11,6 +11,7 @@ services as the API. A seeded ``random.Random`` per program makes the data repro
 from __future__ import annotations
 
 import math
+import os
 import random
 import time
 from collections.abc import Iterator
@@ -33,10 +34,11 @@ from .services.context import Context
 from .services.inputs import MemberIn, PurchaseIn, ReturnIn
 from .store.db import normalize_url
 
-DEFAULT_MEMBERS = 340  # in total, shared evenly among the programs
-DEFAULT_RECEIPTS = 3400  # in total
+DEFAULT_MEMBERS = 300  # in total, shared evenly among the programs
+DEFAULT_RECEIPTS = 3000  # in total
 DEFAULT_SEED = 8888
 HISTORY_DAYS = 730  # receipts spread over the two years before now
+MAX_PROBLEMS_LISTED = 5  # per program
 PENDING_LEFT = 2  # members of an activation-by-staff program left pending (joined days ago)
 
 CENT = Decimal("0.01")
@@ -153,7 +155,18 @@ STORES = ("S01", "S02", "S03", "S05", "S08")
 MERCHANTS = ("M001", "M002", "M003", "M004")
 TIER_MIX = (0.55, 0.25, 0.13, 0.07)  # share of members aimed at the 1st, 2nd, 3rd, 4th+ tier
 
+# Scheduled jobs run as of now once a program is filled (those that exist), so that what the
+# console shows is current: expired points gone, tiers and classes evaluated, tasks planned.
+DEMO_JOBS = (
+    "activate_pending",
+    "expire_points",
+    "evaluate_tiers",
+    "classify_customers",
+    "plan_service_tasks",
+)
+
 SPEND_METRICS = {"cumulative_spend", "annual_spend", "membership_year_spend", "window_spend"}
+PURCHASE_METRICS = SPEND_METRICS | {"window_orders", "single_receipt", "cumulative_points"}
 
 
 @dataclass
@@ -163,9 +176,11 @@ class DemoReport:
     pending: int = 0
     receipts: int = 0
     returns: int = 0
+    jobs: int = 0
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     example: tuple[str, str] | None = None  # (program, phone) to try in the console
+    example_rank: tuple[bool, int] = (False, 0)
 
 
 class DemoFailed(RuntimeError):
@@ -178,21 +193,25 @@ class DemoFailed(RuntimeError):
 def build_demo(
     url: str,
     *,
-    members: int = DEFAULT_MEMBERS,
-    receipts: int = DEFAULT_RECEIPTS,
+    members: int | None = None,
+    receipts: int | None = None,
     seed: int = DEFAULT_SEED,
     strict: bool = False,
     echo: bool = True,
 ) -> tuple[Context, str]:
     """A fresh demo database at `url`; returns the context and a new admin token.
 
-    `members` and `receipts` are totals over all programs. With `strict`, anything that could
-    not be built (a preset that fails to load, a member the engine refused) raises
+    `members` and `receipts` are totals over all programs; left out, they are the defaults
+    times `HUIYUAN_DEMO_SCALE` (default 1; tests use a fraction). With `strict`, anything that
+    could not be built (a preset that fails to load, a member the engine refused) raises
     `DemoFailed`; otherwise it is printed, never skipped silently.
     """
     from .bootstrap import make_context
     from .settings import get_settings
 
+    scale = _scale()
+    members = members if members is not None else max(1, round(DEFAULT_MEMBERS * scale))
+    receipts = receipts if receipts is not None else max(1, round(DEFAULT_RECEIPTS * scale))
     console = Console(highlight=False, quiet=not echo)
     started = time.perf_counter()
     _reset_sqlite_file(url)
@@ -209,8 +228,8 @@ def build_demo(
     console.print(
         f"[green]演示数据 / demo data:[/] {len(report.programs)} 个方案 programs, "
         f"{report.members} 位会员 members ({report.pending} 待开通 pending), "
-        f"{report.receipts} 张小票 receipts, {report.returns} 笔退货 returns "
-        f"in {report.seconds:.1f} s",
+        f"{report.receipts} 张小票 receipts, {report.returns} 笔退货 returns, "
+        f"{report.jobs} 次定时任务 job runs in {report.seconds:.1f} s",
         soft_wrap=True,
     )
     if report.example:
@@ -227,6 +246,17 @@ def build_demo(
         if strict:
             raise DemoFailed("; ".join(report.problems[:10]))
     return ctx, token
+
+
+def _scale() -> float:
+    raw = os.environ.get("HUIYUAN_DEMO_SCALE", "1")
+    try:
+        scale = float(raw)
+    except ValueError:
+        scale = -1.0
+    if not 0 < scale <= 10:
+        raise ValueError(f"HUIYUAN_DEMO_SCALE must be a number in (0, 10], not {raw!r}")
+    return scale
 
 
 def _reset_sqlite_file(url: str) -> None:
@@ -327,7 +357,7 @@ class Shape:
                 named.update(_strings(value))
             elif "flag" in lowered:
                 flags.update(_strings(value))
-            elif lowered == "by_group_level" and isinstance(value, dict):
+            elif lowered.endswith("by_group_level") and isinstance(value, dict):
                 levels.update(str(k) for k in value)
             if "merchant" in lowered:
                 mentions_merchant = True
@@ -383,6 +413,12 @@ def _typical_line(category: str) -> float:
     return math.sqrt(lo * hi)
 
 
+def _lowest_price(category: str) -> float:
+    if category in PER_GRAM:
+        return PER_GRAM[category][0] * PER_GRAM[category][2]
+    return PRICES.get(category, DEFAULT_PRICE)[0]
+
+
 def _typical_receipt(categories: tuple[str, ...]) -> float:
     logs = [math.log(_typical_line(c)) for c in categories]
     return math.exp(sum(logs) / len(logs)) * 2.2
@@ -393,14 +429,24 @@ def _typical_receipt(categories: tuple[str, ...]) -> float:
 
 @dataclass
 class Plan:
-    """One member to be: who they are and how they will shop."""
+    """One member to be: who they are, when they shop, and the tier their spending aims at."""
 
     data: dict[str, Any]
     joined_at: datetime
-    moments: list[datetime]
-    amounts: list[Decimal]
+    moments: list[datetime] = field(default_factory=list)
+    target: int = 0  # index of the tier the member's spending aims at
+    appetite: float = 1.0  # how much more or less than a typical member they spend
+    join_amount: Decimal | None = None  # the first receipt reaches the join condition
     stay_pending: bool = False
     member_id: str = ""
+    tier: str = ""  # after their last receipt
+    receipts: int = 0
+
+    @property
+    def span_days(self) -> float:
+        if not self.moments:
+            return 1.0
+        return max(1.0, (self.moments[-1] - self.joined_at).total_seconds() / 86400)
 
 
 class _Filler:
@@ -418,31 +464,45 @@ class _Filler:
         self.seq = 0
         self.member_ids: list[str] = []
         self.problem_count = 0
+        self.guides: dict[str, str] = {}
+        self.cheapest = min(_lowest_price(c) for c in self.shape.categories)
+        self.yuan_per_point = self.shape.yuan_per_point
+        self.yuan_per_point_lo = self.shape.yuan_per_point
 
     # -- bookkeeping
 
     def problem(self, text: str) -> None:
         self.problem_count += 1
-        if self.problem_count <= 5:  # the first few per program say enough
+        if self.problem_count <= MAX_PROBLEMS_LISTED:  # the first few per program say enough
             self.report.problems.append(f"{self.program.code}: {text}")
-        elif self.problem_count == 6:
-            self.report.problems.append(f"{self.program.code}: more problems not listed")
 
     # -- the run
 
     def run(self, count: int, receipts_per_member: float) -> None:
         terms = self.program.membership
         pending = str(terms.activation) == "pending"
+        self.guides = self.make_guides()
         plans = [self.plan(i, count, receipts_per_member, pending) for i in range(count)]
         plans.sort(key=lambda p: p.joined_at)
         for plan in plans:
             self.enroll(plan)
-        for plan in plans:
-            if plan.member_id:
-                self.shop(plan)
-        example = next((p for p in plans if p.member_id and p.moments), None)
-        if self.report.example is None and example and example.data.get("phone"):
-            self.report.example = (self.program.code, example.data["phone"])
+        shoppers = [p for p in plans if p.member_id and p.moments]
+        if shoppers:
+            self.yuan_per_point, self.yuan_per_point_lo = self.measure_points(shoppers[0].member_id)
+        for plan in shoppers:
+            self.shop(plan)
+        self.run_jobs()
+        if self.problem_count > MAX_PROBLEMS_LISTED:
+            more = self.problem_count - MAX_PROBLEMS_LISTED
+            self.report.problems.append(f"{self.program.code}: {more} more problem(s) like these")
+        # The example to try in the console: a regular of the program with the longest ladder.
+        regulars = [p for p in shoppers if p.data.get("phone")]
+        if regulars:
+            best = max(regulars, key=lambda p: (self.program.tier_index(p.tier) > 0, p.receipts))
+            rank = (self.program.tier_index(best.tier) > 0, len(self.program.tiers))
+            if rank > self.report.example_rank:
+                self.report.example = (self.program.code, best.data["phone"])
+                self.report.example_rank = rank
 
     def plan(self, index: int, count: int, receipts_per_member: float, pending: bool) -> Plan:
         rng = self.rng
@@ -463,44 +523,124 @@ class _Filler:
         if joined_at >= self.now:
             joined_at = self.now - timedelta(hours=1)
         data["joined_at"] = joined_at.isoformat()
-        join_amount = self.join(data)
+        plan = Plan(data, joined_at, join_amount=self.join(data), stay_pending=stay_pending)
         if stay_pending:
-            return Plan(data, joined_at, [], [], stay_pending=True)
+            return plan
+        plan.target = self.pick_target_tier()
+        plan.appetite = rng.lognormvariate(0, 0.5)
         # Receipts per member vary (a few regulars buy often); the mean stays as asked.
         n = max(1, round(receipts_per_member * rng.lognormvariate(-0.18, 0.6)))
-        budget = self.shape.typical_receipt * n * rng.lognormvariate(0, 0.5)
         burst: tuple[int, int] | None = None
-        single: Decimal | None = None
-        target = self.pick_target_tier()
-        if target > 0:
-            for q in self.program.tiers[target].qualify_any:
-                metric = str(q.metric)
-                need = float(q.at_least)
-                if metric == "cumulative_spend":
-                    budget = need * rng.uniform(1.05, 1.5)
-                elif metric in SPEND_METRICS:  # within a year or a window: spread over two
-                    days = q.days or 365
-                    budget = need * HISTORY_DAYS / days * rng.uniform(1.1, 1.4)
-                elif metric == "window_orders":
-                    orders = int(need) + rng.randint(1, 3)
-                    if orders > 80:
-                        continue
-                    burst = (orders, q.days or 365)
-                    n = max(n, orders + rng.randint(0, 3))
-                elif metric == "single_receipt":
-                    single = _money(need * rng.uniform(1.0, 1.25))
-                elif metric == "cumulative_points":
-                    budget = need * self.shape.yuan_per_point * rng.uniform(1.2, 1.8)
-                else:
-                    continue
+        for q in self.program.tiers[plan.target].qualify_any if plan.target else ():
+            if str(q.metric) == "window_orders" and int(q.at_least) <= 80:
+                orders = int(q.at_least) + rng.randint(1, 3)
+                burst = (orders, q.days or 365)
+                n = max(n, orders + rng.randint(0, 3))
                 break
-        moments = self.moments(joined_at, n, burst, data.get("birthday"))
-        amounts = self.split(budget, len(moments))
-        if single is not None and amounts:
-            amounts[rng.randrange(len(amounts))] = single
-        if join_amount is not None and amounts:
-            amounts[0] = max(amounts[0], join_amount)
-        return Plan(data, joined_at, moments, amounts)
+        n = min(n, self.orders_cap(plan.target, span))
+        plan.moments = self.moments(joined_at, n, burst, data.get("birthday"))
+        return plan
+
+    def orders_cap(self, target: int, span_days: float) -> int:
+        """Fewer receipts than an order-count tier above the target asks for."""
+        cap = 10**6
+        for tier in self.program.tiers[target + 1 :]:
+            for q in tier.qualify_any:
+                if str(q.metric) == "window_orders":
+                    days = q.days or 365
+                    cap = min(cap, int((int(q.at_least) - 1) * max(1.0, span_days / days)))
+        return max(1, cap)
+
+    def amounts(self, plan: Plan) -> list[Decimal]:
+        """What each receipt comes to: aimed at the target tier, kept below the ones above."""
+        rng = self.rng
+        n = len(plan.moments)
+        span = plan.span_days
+        budget = self.shape.typical_receipt * n * plan.appetite
+        single: Decimal | None = None
+        for q in self.program.tiers[plan.target].qualify_any if plan.target else ():
+            metric, need = str(q.metric), float(q.at_least)
+            if metric == "cumulative_spend":
+                budget = need * rng.uniform(1.1, 1.5)
+            elif metric in SPEND_METRICS:  # within a year or a window
+                budget = need * max(1.0, span / (q.days or 365)) * rng.uniform(1.15, 1.4)
+            elif metric == "single_receipt":
+                single = _money(need * rng.uniform(1.0, 1.2))
+            elif metric == "cumulative_points" and math.isfinite(self.yuan_per_point):
+                budget = need * self.yuan_per_point * rng.uniform(1.2, 1.6)
+            else:
+                continue
+            break
+        total_cap, receipt_cap = math.inf, math.inf
+        for tier in self.program.tiers[plan.target + 1 :]:
+            for q in tier.qualify_any:
+                metric, need = str(q.metric), float(q.at_least)
+                if metric == "cumulative_spend":
+                    total_cap = min(total_cap, need * 0.85)
+                elif metric in SPEND_METRICS:
+                    total_cap = min(total_cap, need * 0.85 * max(1.0, span / (q.days or 365)))
+                elif metric == "single_receipt":
+                    receipt_cap = min(receipt_cap, need * 0.9)
+        budget = min(budget, total_cap)
+        weights = [rng.lognormvariate(0, 0.55) for _ in range(n)]
+        scale = budget / sum(weights)
+        out = [_money(min(receipt_cap, max(5.0, scale * w))) for w in weights]
+        if single is not None:
+            out[rng.randrange(n)] = single
+        if plan.join_amount is not None:
+            out[0] = max(out[0], plan.join_amount)
+        return out
+
+    def points_cap(self, target: int) -> float:
+        """Fewer points than a points-based tier above the target asks for."""
+        cap = math.inf
+        for tier in self.program.tiers[target + 1 :]:
+            for q in tier.qualify_any:
+                if str(q.metric) == "cumulative_points":
+                    cap = min(cap, float(q.at_least))
+        return cap
+
+    def measure_points(self, member_id: str) -> tuple[float, float]:
+        """Yuan per point on typical receipts, and on the category earning most per yuan.
+
+        Found by quoting sample receipts (nothing is stored), so that members can be aimed
+        at points-based tiers whatever the program's earning rules are.
+        """
+        rng = random.Random(f"measure:{self.program.code}")
+        samples: list[tuple[str, list[dict[str, Any]]]] = []
+        for _ in range(12):
+            amount = _money(self.shape.typical_receipt * rng.lognormvariate(0, 0.6))
+            samples.append(("mix", self.lines(amount, rng)))
+        for category in self.shape.categories:
+            amount = _money(_typical_line(category))
+            line = self.line(1, float(amount), rng, category)
+            line.pop("flags", None)
+            line.pop("price", None)
+            samples.append((category, [line]))
+        paid, points = Decimal(0), 0
+        best = math.inf
+        for i, (label, lines) in enumerate(samples):
+            body = {
+                "receipt_no": f"QUOTE-{i}",
+                "member_id": member_id,
+                "occurred_at": (self.now - timedelta(minutes=1)).isoformat(),
+                "lines": lines,
+            }
+            try:
+                answer = checkout.quote(
+                    self.ctx, self.program.code, PurchaseIn.model_validate(body)
+                )
+            except (HuiyuanError, ValueError) as exc:
+                self.problem(f"sample quote refused: {_why(exc)}")
+                return self.shape.yuan_per_point, self.shape.yuan_per_point / 3
+            earned = int(answer["points_earned"])
+            if label == "mix":
+                paid += Decimal(answer["totals"]["paid"])
+                points += earned
+            elif earned:
+                best = min(best, float(answer["totals"]["paid"]) / earned)
+        typical = float(paid) / points if points else math.inf
+        return typical, min(best, typical)
 
     # -- people
 
@@ -516,12 +656,61 @@ class _Filler:
         return self.rng.choice(kinds)
 
     def pick_target_tier(self) -> int:
-        tiers = len(self.program.tiers)
-        mix = list(TIER_MIX[: min(tiers, len(TIER_MIX))])
+        """The tier a member's spending aims at, among those purchases can reach."""
+        reachable = [0] + [
+            i
+            for i, tier in enumerate(self.program.tiers)
+            if i > 0 and any(str(q.metric) in PURCHASE_METRICS for q in tier.qualify_any)
+        ]
+        mix = list(TIER_MIX[: min(len(reachable), len(TIER_MIX))])
         chosen = self.rng.choices(range(len(mix)), weights=mix)[0]
-        if chosen == len(TIER_MIX) - 1 and tiers > len(TIER_MIX):
-            chosen = self.rng.randrange(chosen, tiers)
-        return chosen
+        if chosen == len(TIER_MIX) - 1 and len(reachable) > len(TIER_MIX):
+            chosen = self.rng.randrange(chosen, len(reachable))
+        return reachable[chosen]
+
+    def chinese_name(self, male: bool) -> str:
+        rng = self.rng
+        surname = rng.choice(RARE_SURNAMES) if rng.random() < 0.02 else rng.choice(SURNAMES)
+        given = GIVEN_MALE if male else GIVEN_FEMALE
+        return surname + "".join(rng.choice(given) for _ in range(rng.choice((1, 2, 2))))
+
+    def make_guides(self) -> dict[str, str]:
+        """Shopping guides (导购) for a program that has them: guide id → store."""
+        if getattr(self.program, "guides", None) is None:
+            return {}
+        from .services import guides
+        from .services.inputs import GuideIn
+
+        made: dict[str, str] = {}
+        for i in range(self.rng.randint(4, 6)):
+            data: dict[str, Any] = {
+                "guide_id": f"G{i + 1:02d}",
+                "name": self.chinese_name(self.rng.random() < 0.3),
+                "store": self.rng.choice(STORES),
+            }
+            if self.shape.merchants:
+                data["merchant"] = self.rng.choice(self.shape.merchants)
+            try:
+                guides.upsert_guide(self.ctx, self.program.code, GuideIn.model_validate(data))
+            except (HuiyuanError, ValueError) as exc:
+                self.problem(f"guide {data['guide_id']} refused: {_why(exc)}")
+                continue
+            made[data["guide_id"]] = data["store"]
+        return made
+
+    def run_jobs(self) -> None:
+        """The scheduled jobs as of now, so that balances, tiers and classes are current."""
+        from .jobs import JOBS, run_job
+
+        for name in DEMO_JOBS:
+            if name not in JOBS:
+                continue
+            try:
+                run_job(self.ctx, self.program.code, name, self.now)
+            except Exception as exc:  # a job's failure is reported, never hidden
+                self.problem(f"job {name} failed: {_why(exc)}")
+                continue
+            self.report.jobs += 1
 
     def person(self, kind: str) -> dict[str, Any]:
         rng = self.rng
@@ -531,15 +720,16 @@ class _Filler:
         data: dict[str, Any] = {"kind": kind, "phone": self.phone(), "store": rng.choice(STORES)}
         if self.shape.merchants is not None:
             data["merchant"] = rng.choice(self.shape.merchants)
+        if self.guides and rng.random() < 0.85:  # opened by a guide, who owns the member
+            data["guide_id"] = rng.choice(sorted(self.guides))
+            data["store"] = self.guides[data["guide_id"]]
         if kind == "unit":  # a unit joins with its name and phone only
             place = rng.choice(PLACES)[1]
             city = place[3:5] if place[2] == "省" else place[:2]
             data["name"] = city + rng.choice(COMPANY_WORDS) + rng.choice(COMPANY_KINDS)
             return data
         male = rng.random() < 0.45
-        surname = rng.choice(RARE_SURNAMES) if rng.random() < 0.02 else rng.choice(SURNAMES)
-        given = GIVEN_MALE if male else GIVEN_FEMALE
-        data["name"] = surname + "".join(rng.choice(given) for _ in range(rng.choice((1, 2, 2))))
+        data["name"] = self.chinese_name(male)
         age_days = rng.randint(min_age * 366 + 30, 72 * 365)
         born = (self.now - timedelta(days=age_days)).date()
         data["birthday"] = born.isoformat()
@@ -673,13 +863,6 @@ class _Filler:
                 return moment
         return None
 
-    def split(self, budget: float, n: int) -> list[Decimal]:
-        if n == 0:
-            return []
-        weights = [self.rng.lognormvariate(0, 0.55) for _ in range(n)]
-        total = sum(weights)
-        return [_money(max(5.0, budget * w / total)) for w in weights]
-
     # -- doing it through the services
 
     def enroll(self, plan: Plan) -> None:
@@ -709,17 +892,28 @@ class _Filler:
 
     def shop(self, plan: Plan) -> None:
         code = self.program.code
-        for moment, amount in zip(plan.moments, plan.amounts, strict=True):
+        points_cap = self.points_cap(plan.target)
+        earned = 0
+        for moment, amount in zip(plan.moments, self.amounts(plan), strict=True):
+            if math.isfinite(points_cap):
+                # Stay below a points-based tier: never spend more than a third of what the
+                # remaining points allow at the best earning rate (multipliers included).
+                limit = (points_cap - 1 - earned) * self.yuan_per_point_lo / 3
+                if limit < self.cheapest:
+                    continue
+                if math.isfinite(limit):
+                    amount = min(amount, _money(limit))
             self.seq += 1
             receipt_no = f"{code[:3].upper()}{moment.astimezone(self.tz):%y%m%d}-{self.seq:05d}"
-            body = {
+            lines = self.lines(amount, self.rng)
+            body: dict[str, Any] = {
                 "receipt_no": receipt_no,
                 "member_id": plan.member_id,
                 "occurred_at": moment.isoformat(),
                 "store": plan.data.get("store"),
                 "merchant": self.rng.choice(self.shape.merchants) if self.shape.merchants else None,
                 "card_presented": self.rng.random() > 0.02,
-                "lines": self.lines(amount),
+                "lines": lines,
             }
             try:
                 answer = checkout.commit(self.ctx, code, PurchaseIn.model_validate(body))
@@ -727,12 +921,13 @@ class _Filler:
                 self.problem(f"receipt {receipt_no} refused: {_why(exc)}")
                 continue
             self.report.receipts += 1
+            plan.receipts += 1
+            plan.tier = str(answer.get("tier") or plan.tier)
+            earned += int(answer["points_earned"])
             if self.rng.random() < 0.025:
-                self.give_back(receipt_no, moment, body["lines"], answer)
+                self.give_back(receipt_no, moment, lines)
 
-    def give_back(
-        self, receipt_no: str, sold_at: datetime, lines: list[dict[str, Any]], answer: Any
-    ) -> None:
+    def give_back(self, receipt_no: str, sold_at: datetime, lines: list[dict[str, Any]]) -> None:
         at = sold_at + timedelta(days=self.rng.uniform(0.5, 10))
         if at >= self.now:
             return
@@ -756,20 +951,21 @@ class _Filler:
 
     # -- receipt lines
 
-    def lines(self, amount: Decimal) -> list[dict[str, Any]]:
-        rng = self.rng
+    def lines(self, amount: Decimal, rng: random.Random) -> list[dict[str, Any]]:
         target = float(amount)
-        count = 1 if target < 30 else rng.choice((1, 1, 2, 2, 3, 3, 4, 5, 6))
+        count = rng.choice((1, 1, 2, 2, 3, 3, 4, 5, 6))
+        count = max(1, min(count, int(target // self.cheapest)))
         shares = [rng.uniform(0.3, 1.0) for _ in range(count)]
         total = sum(shares)
         out = []
         for i, share in enumerate(shares, start=1):
-            out.append(self.line(i, max(2.0, target * share / total)))
+            out.append(self.line(i, max(2.0, target * share / total), rng))
         return out
 
-    def line(self, line_no: int, money_: float) -> dict[str, Any]:
-        rng = self.rng
-        category = self.category_for(money_)
+    def line(
+        self, line_no: int, money_: float, rng: random.Random, category: str | None = None
+    ) -> dict[str, Any]:
+        category = category or self.category_for(money_, rng)
         line: dict[str, Any] = {
             "line_no": line_no,
             "category": category,
@@ -810,21 +1006,12 @@ class _Filler:
             line["member_price"] = str(_money(float(selling) * rng.uniform(0.85, 0.97)))
         return line
 
-    def category_for(self, money_: float) -> str:
+    def category_for(self, money_: float, rng: random.Random) -> str:
         """A category whose goods cost about this much; cheaper categories when unsure."""
-        rng = self.rng
-        fits = []
-        for c in self.shape.categories:
-            lo = (
-                PER_GRAM[c][0] * PER_GRAM[c][2]
-                if c in PER_GRAM
-                else PRICES.get(c, DEFAULT_PRICE)[0]
-            )
-            if lo <= money_:
-                fits.append(c)
+        fits = [c for c in self.shape.categories if _lowest_price(c) <= money_]
         if fits:
             return rng.choice(fits)
-        return min(self.shape.categories, key=lambda c: _typical_line(c))
+        return min(self.shape.categories, key=_lowest_price)
 
 
 def _money(value: float) -> Decimal:
