@@ -23,6 +23,7 @@ from ..services.inputs import (
     TransferIn,
 )
 from .deps import Ctx, Enroller, Manager, Reader, Till
+from .language import localize_receipt
 
 
 def _program_code(request: Request) -> None:
@@ -107,13 +108,17 @@ def ledger(
 
 
 @router.post(P + "/purchases/quote")
-def quote(program: str, body: PurchaseIn, ctx: Ctx, _: Till) -> dict[str, Any]:
-    return checkout.quote(ctx, program, body)
+def quote(
+    program: str, body: PurchaseIn, ctx: Ctx, _: Till, request: Request
+) -> dict[str, Any]:
+    return localize_receipt(checkout.quote(ctx, program, body), request)
 
 
 @router.post(P + "/purchases", status_code=201)
-def purchase(program: str, body: PurchaseIn, ctx: Ctx, _: Till) -> dict[str, Any]:
-    return checkout.commit(ctx, program, body)
+def purchase(
+    program: str, body: PurchaseIn, ctx: Ctx, _: Till, request: Request
+) -> dict[str, Any]:
+    return localize_receipt(checkout.commit(ctx, program, body), request)
 
 
 @router.post(P + "/purchases/{receipt_no}/returns", status_code=201)
