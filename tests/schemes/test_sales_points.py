@@ -114,10 +114,6 @@ def test_a_returned_order_takes_its_points_back(make_api):
     assert (back.json()["points_reversed"], back.json()["balance"]) == (2, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a return leaves the returned order's money in the carried remainder",
-)
 def test_a_returned_order_leaves_the_carried_remainder(make_api):
     api = make_api("sales_points")
     mid = enroll(api)
@@ -126,9 +122,10 @@ def test_a_returned_order_leaves_the_carried_remainder(make_api):
     assert r["points_earned"] == 0
     r = sign(api, mid, "SP-C2", "2026-03-02T10:00:00+08:00", [order(1, "600.00")])
     assert r["points_earned"] == 1
-    # The first order is returned. It earned no points of its own, so nothing is clawed back,
-    # but its 600.00 is no longer signed money: the remainder must drop by 600.00
-    # (200.00 − 600.00 = −400.00), so that after the next 800.00 the signed orders,
+    # The first order is returned: its 600.00 is no longer signed money. The running total
+    # falls from 1200.00 to 600.00, below the one step already paid: the carried 200.00
+    # absorbs 200.00, the other 400.00 costs that step (1 point back) and leaves
+    # 1000.00 − 400.00 = 600.00 carried. After the next 800.00 the signed orders,
     # 600.00 + 800.00 = 1400.00, have earned floor(1400.00 / 1000.00) = 1 point in all.
     back = api.post(
         "/purchases/SP-C1/returns",
@@ -139,6 +136,8 @@ def test_a_returned_order_leaves_the_carried_remainder(make_api):
         },
     )
     assert back.status_code == 201, back.text
+    assert back.json()["points_reversed"] == 1
+    assert back.json()["balance"] == 0
     r = sign(api, mid, "SP-C3", "2026-03-04T10:00:00+08:00", [order(1, "800.00")])
-    assert r["points_earned"] == 0  # −400.00 + 800.00 = 400.00 carried, no full step
+    assert r["points_earned"] == 1  # 600.00 + 800.00 = 1400.00 → 1 step, 400.00 carried
     assert r["balance"] == 1

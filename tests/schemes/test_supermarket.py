@@ -180,10 +180,6 @@ def test_large_items_one_point_per_full_50(make_api):
     assert by_line(r, "points") == [1, 0, 1, 1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a per_amount line that earns 0 because it is below one step has no note",
-)
 def test_a_large_item_below_one_step_says_why(make_api):
     api = make_api("supermarket")
     mid = enroll(api)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from .conditions import holds
 from .money import ZERO, floor_points, split_points_pro_rata
@@ -20,6 +20,9 @@ from .receipt import MemberContext, PricedLine
 NOTE_NO_RULE = "该商品不在积分范围内 / this item earns no points"
 NOTE_OFFSET_PART = "积分抵扣部分不积分 / the part paid with points earns nothing"
 NOTE_BELOW_STEP = "不足一个积分单位的金额不积分 / the amount below one step earns nothing"
+NOTE_CARRIED = (
+    "不足一个积分单位的金额累计到下次 / the amount below one step is carried to the next order"
+)
 
 
 @dataclass
@@ -103,6 +106,7 @@ def earn(
             pl.note(NOTE_NO_RULE)
             continue
         rule = rules[index]
+        pl.rule = index
         if pl.offset > 0:
             pl.note(NOTE_OFFSET_PART)
         if rule.kind is EarningKind.STEPS:
@@ -113,6 +117,8 @@ def earn(
         pl.points = max(0, floor_points(value))
         if rule.reason and pl.points:
             pl.note(rule.reason.text())
+        if pl.points == 0 and pl.paid > 0:
+            pl.note(NOTE_BELOW_STEP)
     new_carry: dict[int, Decimal] = {}
     for index, lines in step_lines.items():
         rule = rules[index]
@@ -129,9 +135,22 @@ def earn(
         shares = split_points_pro_rata(total, [pl.paid for pl in lines])
         for pl, share in zip(lines, shares, strict=True):
             pl.points = share
-        if total == 0 and not rule.carry_over:
+        if total == 0:
             for pl in lines:
-                pl.note(NOTE_BELOW_STEP)
+                pl.note(NOTE_CARRIED if rule.carry_over else NOTE_BELOW_STEP)
     for index, value in carry.items():
         new_carry.setdefault(index, value)
     return EarningResult(points=sum(pl.points for pl in priced), carry=new_carry)
+
+
+def carry_after_return(carry: Decimal, per: Decimal, returned: Decimal) -> tuple[int, Decimal]:
+    """A return under a carry-over rule: (steps to take back, the new carry).
+
+    The member's running total is steps × per + carry; returning money lowers that total, so
+    the carry absorbs what it can and each further `per` (or part of one) costs a step.
+    """
+    if returned <= carry:
+        return 0, carry - returned
+    deficit = returned - carry
+    steps = (deficit / per).to_integral_value(rounding=ROUND_CEILING)
+    return int(steps), steps * per - deficit

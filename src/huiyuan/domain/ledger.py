@@ -49,7 +49,13 @@ class LotView:
     expires_at: datetime | None
 
     def usable_at(self, moment: datetime) -> bool:
-        return self.remaining > 0 and (self.expires_at is None or self.expires_at > moment)
+        """Held and unexpired at `moment`: a posting dated before a lot was earned (a till
+        syncing late) cannot spend it, so balances as of any moment stay consistent."""
+        return (
+            self.remaining > 0
+            and self.earned_at <= moment
+            and (self.expires_at is None or self.expires_at > moment)
+        )
 
 
 def allocation_order(lot: LotView) -> tuple[int, datetime, datetime, int]:

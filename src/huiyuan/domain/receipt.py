@@ -60,6 +60,7 @@ class PricedLine:
     vouchers: Decimal = ZERO
     points: int = 0
     notes: list[str] = field(default_factory=list)
+    rule: int | None = None  # index of the earning rule that priced the line
 
     @property
     def paid(self) -> Decimal:

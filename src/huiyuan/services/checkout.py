@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
 
-from ..domain.calendar import MonthDay, business_date, start_of_day, year_bounds, zone
+from ..domain.calendar import MonthDay, add_months, business_date, start_of_day, year_bounds, zone
 from ..domain.earning import earn
 from ..domain.expiry import expires_at
 from ..domain.ledger import EntryKind, available
@@ -23,10 +23,11 @@ from ..domain.program import ClassMetric, Metric, ReferralKind
 from ..domain.receipt import Line, MemberContext, PricedLine
 from ..domain.rewards import apply_offset, apply_vouchers
 from ..domain.tiers import metrics_needed, reached_tier
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Forbidden, Invalid
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
-from . import ledger
+from . import ledger, stored_value
+from .cards import identify_at_till
 from .consent import record_consent
 from .context import Context, require_program
 from .idempotency import replay
@@ -210,6 +211,8 @@ def _vouchers(
 def _outcome(
     uow: UnitOfWork, stored: StoredProgram, row: Row[Any], data: PurchaseIn, at: datetime
 ) -> Outcome:
+    if row.status == "cancelled":  # issue 5: a cancelled member is refused at the till
+        raise Forbidden("会员资格已取消 / membership was cancelled", code="member_cancelled")
     if at < row.joined_at:
         raise Invalid(
             "消费时间早于入会时间 / the purchase is dated before the member joined",
@@ -222,7 +225,7 @@ def _outcome(
         return out
     paid = sum((p.paid for p in priced.lines), ZERO)
     metrics = _metrics(uow, stored, row, at, paid, priced.points)
-    new_tier = reached_tier(program, row.tier, metrics)
+    new_tier = reached_tier(program, row.tier, metrics, kind=row.kind)
     if new_tier != row.tier:
         out.tier_changed = {"from": row.tier, "to": new_tier}
     if program.classes is not None and program.classes.on_receipt:
@@ -285,18 +288,29 @@ def _answer(
 
 
 def quote(ctx: Context, program_code: str, data: PurchaseIn) -> dict[str, Any]:
+    data = identify_at_till(ctx, program_code, data)
     at = moment(data.occurred_at, ctx.now())
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
-        row = resolve_member(uow, stored, data.member_id, data.card_no, lock=False)
+        row = resolve_member(
+            uow, stored, data.member_id, data.card_no, lock=False, store=data.store
+        )
         out = _outcome(uow, stored, row, data, at)
         tier = out.tier_changed["to"] if out.tier_changed else row.tier
         redeemed = data.points_to_redeem if out.priced.active else 0
         balance = int(row.points) + out.priced.points - redeemed
-        return _answer(data, row.member_id, out, balance, tier)
+        answer = _answer(data, row.member_id, out, balance, tier)
+        if data.pay_with_stored_value:  # issue 5: paid from stored value
+            paid = _totals(out.priced.lines)["paid"]
+            stored_value.check_payment(uow, stored, row, paid, at)
+            answer.update(stored_value_paid=fmt(paid), stored_value=fmt(row.stored_value - paid))
+        return answer
 
 
 def commit(ctx: Context, program_code: str, data: PurchaseIn) -> dict[str, Any]:
+    # Card-less identification or the phone as the account: checked (and wrong passwords
+    # counted) in a transaction of its own; the request then names the member by id.
+    data = identify_at_till(ctx, program_code, data, replay_kind="purchase")
     now = ctx.now()
     at = moment(data.occurred_at, now)
     fingerprint = body_fingerprint(data)
@@ -337,7 +351,7 @@ def _commit(
     program = stored.program
     tz = zone(program.timezone)
     pid = stored.program_id
-    found = resolve_member(uow, stored, data.member_id, data.card_no, lock=False)
+    found = resolve_member(uow, stored, data.member_id, data.card_no, lock=False, store=data.store)
     _lock_members(uow, pid, [found.member_id] + ([found.referrer_id] if found.referrer_id else []))
     row = uow.members.get(pid, found.member_id)
     assert row is not None
@@ -391,6 +405,7 @@ def _commit(
                 "paid": p.paid,
                 "points": p.points,
                 "offset_points": spent,
+                "earning_rule": p.rule,
                 "returned_qty": Decimal(0),
                 "points_reversed": 0,
                 "offset_points_refunded": 0,
@@ -425,6 +440,8 @@ def _commit(
             raise Conflict(
                 f"券 {code} 已被使用 / voucher {code} was just used", code="voucher_used"
             )
+    if data.pay_with_stored_value:  # issue 5: the receipt's paid money from stored value
+        stored_value.pay(uow, stored, row, totals["paid"], at, now, data.receipt_no)
     expiry = expires_at(program.expiry, at, tz)
     if priced.points > 0:
         posting = ledger.Posting(pid, mid, at, now, ref=data.receipt_no, reason="purchase")
@@ -455,6 +472,8 @@ def _commit(
     after = uow.members.get(pid, mid)
     assert after is not None
     answer = _answer(data, mid, out, int(after.points), after.tier)
+    if data.pay_with_stored_value:
+        answer.update(stored_value_paid=fmt(totals["paid"]), stored_value=fmt(after.stored_value))
     uow.requests.put(pid, "purchase", data.receipt_no, fingerprint, 201, answer, now)
     return answer
 
@@ -481,8 +500,12 @@ def _metrics(
             out[metric] = year[0] + paid
         elif metric is Metric.MEMBERSHIP_YEAR_SPEND:
             since = row.joined_at
-            if row.valid_until is not None:
-                since = max(since, start_of_day(row.valid_until, tz) - timedelta(days=365))
+            months = program.membership.validity_months
+            if row.valid_until is not None and months is not None:
+                # FIX (issue 5): the year that ends on valid_until starts validity_months
+                # before the day after it (renewed 2027-01-05 → from 2027-01-05, not 01-04).
+                term = add_months(row.valid_until + timedelta(days=1), -months)
+                since = max(since, start_of_day(term, tz))
             out[metric] = uow.receipts.spend(pid, mid, since)[0] + paid
         elif metric in (Metric.WINDOW_SPEND, Metric.WINDOW_ORDERS):
             assert days is not None

@@ -6,10 +6,11 @@ import hashlib
 from decimal import Decimal
 from typing import Any
 
+from ..domain.earning import carry_after_return
 from ..domain.ledger import EntryKind
-from ..domain.money import floor_points, money
+from ..domain.money import floor_points, fmt, money
 from ..errors import Invalid, NotFound
-from . import ledger
+from . import ledger, stored_value
 from .context import Context, require_program
 from .idempotency import replay
 from .inputs import ReturnIn, body_fingerprint, moment
@@ -49,6 +50,8 @@ def return_lines(
         reversed_points = 0
         refund_points = 0
         money_back = Decimal(0)
+        rules = stored.program.earning.rules
+        carried_back: dict[int, Decimal] = {}  # carry-over rule → money returned under it
         for item in data.lines:
             line = sold.get(item.line_no)
             if line is None:
@@ -66,7 +69,12 @@ def return_lines(
             points_total = floor_points(Decimal(line.points) * returned / line.qty)
             paid_total = money(line.paid * returned / line.qty)
             paid_before = money(line.paid * line.returned_qty / line.qty)
-            reversed_points += points_total - line.points_reversed
+            rule = line.earning_rule
+            if rule is not None and rule < len(rules) and rules[rule].carry_over:
+                # Under a carry-over rule, points follow the running total, not the line.
+                carried_back[rule] = carried_back.get(rule, Decimal(0)) + (paid_total - paid_before)
+            else:
+                reversed_points += points_total - line.points_reversed
             # Points that paid for the returned part go back to the member.
             refund_total = floor_points(Decimal(line.offset_points) * returned / line.qty)
             refund_points += refund_total - line.offset_points_refunded
@@ -78,6 +86,16 @@ def return_lines(
                 returned_qty=returned,
                 points_reversed=points_total,
                 offset_points_refunded=refund_total,
+            )
+        if carried_back:
+            carry = {int(k): Decimal(v) for k, v in (member.carry or {}).items()}
+            for rule, amount in carried_back.items():
+                per = rules[rule].per
+                assert per is not None
+                steps, carry[rule] = carry_after_return(carry.get(rule, Decimal(0)), per, amount)
+                reversed_points += steps * rules[rule].step_points(member.tier)
+            uow.members.update(
+                pid, member.member_id, carry={str(k): str(v) for k, v in carry.items()}
             )
         total_reversed = receipt.points_reversed + reversed_points
         referral_back = _referral_reversal(receipt, total_reversed, sold, data)
@@ -132,11 +150,19 @@ def return_lines(
             ledger.clawback(uow, posting, referral_back, source.entry_id if source else None)
         after = uow.members.get(pid, receipt.member_id)
         assert after is not None
-        answer = {
+        answer: dict[str, Any] = {
             "points_reversed": reversed_points,
             "points_refunded": refund_points,
             "balance": int(after.points),
         }
+        # issue 5: a purchase paid from stored value is refunded to stored value.
+        if stored_value.paid_from_stored_value(uow, pid, receipt.member_id, receipt_no) > 0:
+            back = stored_value.refund(
+                uow, pid, receipt.member_id, receipt_no, money_back, at, now, data.return_no
+            )
+            after = uow.members.get(pid, receipt.member_id)
+            assert after is not None
+            answer.update(stored_value_refunded=fmt(back), stored_value=fmt(after.stored_value))
         uow.requests.put(pid, "return", data.return_no, fingerprint, 201, answer, now)
         uow.commit()
         return answer
@@ -153,7 +179,7 @@ def _referral_reversal(
     if receipt.points_earned > 0:
         # The referrer keeps the share of what the purchase still earns, rounded down as the
         # share itself was: half of 950 is 475; after returning half, half of 475 is 237 kept.
-        remaining = receipt.points_earned - total_reversed
+        remaining = max(receipt.points_earned - total_reversed, 0)
         kept = floor_points(Decimal(receipt.referral_share) * remaining / receipt.points_earned)
         due += receipt.referral_share - kept
     returning = {item.line_no: item.qty for item in data.lines}

@@ -157,6 +157,7 @@ receipt_lines = Table(
     Column("paid", MoneyFen, nullable=False),
     Column("points", BigInteger, nullable=False),
     Column("offset_points", BigInteger, nullable=False),  # points spent on this line
+    Column("earning_rule", Integer),  # which earning rule priced the line
     Column("returned_qty", Thousandths, nullable=False),
     Column("points_reversed", BigInteger, nullable=False),
     Column("offset_points_refunded", BigInteger, nullable=False),
@@ -534,3 +535,98 @@ audit_log = Table(
 Index("ix_audit_program", audit_log.c.program_id, audit_log.c.audit_id)
 Index("ix_audit_member", audit_log.c.program_id, audit_log.c.member_id)
 Index("ix_audit_action", audit_log.c.action, audit_log.c.audit_id)
+
+# ----------------------------------------------------------------------------- stored value, tiers
+
+stored_value_entries = Table(
+    "stored_value_entries",
+    metadata,
+    # The stored-value (储值) ledger in money: append-only, signed amounts; members.stored_value
+    # is its projection. Kinds: deposit, rebate, reward (+); withdrawal, payment (-); refund (+).
+    Column("entry_id", Id, primary_key=True, autoincrement=True),
+    Column("program_id", Integer, nullable=False),
+    Column("member_id", String(32), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("amount", MoneyFen, nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    # deposit_no, withdrawal_no, receipt_no, "receipt_no#return_no", "referral:YYYY-MM:member"
+    Column("ref", String(160), nullable=False),
+    Column("reason", Text),
+    UniqueConstraint("program_id", "member_id", "kind", "ref", name="uq_sv_entries_ref"),
+)
+Index(
+    "ix_sv_entries_member",
+    stored_value_entries.c.program_id,
+    stored_value_entries.c.member_id,
+    stored_value_entries.c.occurred_at,
+)
+
+tier_applications = Table(
+    "tier_applications",
+    metadata,
+    # Applications for a tier: paid (fashion) or decided by a manager (guide_store).
+    Column("program_id", Integer, primary_key=True),
+    Column("application_no", String(64), primary_key=True),
+    Column("member_id", String(32), nullable=False),
+    Column("from_tier", String(40), nullable=False),
+    Column("to_tier", String(40), nullable=False),
+    Column("fee_paid", MoneyFen, nullable=False),
+    Column("status", String(16), nullable=False),  # pending, approved, refused
+    Column("note", Text),
+    Column("requested_by", String(100)),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("reviewed_by", String(100)),
+    Column("reviewed_at", UTCDateTime),
+    Column("review_note", Text),
+)
+Index("ix_tier_applications_member", tier_applications.c.program_id, tier_applications.c.member_id)
+
+# ----------------------------------------------------------------------------- notifications
+
+outbox = Table(
+    "outbox",
+    metadata,
+    # Messages to members, written in the same transaction as what causes them (a job's chunk,
+    # a purchase); a sender claims due rows, sends them and marks them sent (notify/outbox.py).
+    Column("message_id", Id, primary_key=True, autoincrement=True),
+    Column("program_id", Integer, nullable=False),
+    Column("member_id", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),  # expiry_reminder, tier_changed, birthday, ...
+    Column("dedupe_key", String(160), nullable=False),  # one message per member and cause
+    Column("channel", String(16), nullable=False),  # sms, email, file, console
+    Column("locale", String(8), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("status", String(16), nullable=False),  # pending, sent, failed, skipped
+    Column("attempts", Integer, nullable=False),  # sends started
+    Column("due_at", UTCDateTime, nullable=False),  # not before: quiet hours, retry backoff
+    Column("claimed_by", String(40)),
+    Column("claimed_until", UTCDateTime),  # a sender's lease; past it the row is free again
+    Column("last_error", Text),
+    Column("gave_up_at", UTCDateTime),  # failed for good (retries used up or not retryable)
+    Column("provider_ref", String(100)),
+    Column("occurred_at", UTCDateTime, nullable=False),  # the cause's moment (a job's as_of)
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    UniqueConstraint("program_id", "member_id", "dedupe_key", name="uq_outbox_dedupe"),
+)
+Index("ix_outbox_due", outbox.c.status, outbox.c.due_at)
+Index("ix_outbox_member", outbox.c.program_id, outbox.c.member_id)
+
+notify_prefs = Table(
+    "notify_prefs",
+    metadata,
+    # A member's choices about messages: opt-out (all, or some kinds), channel, language, e-mail.
+    Column("program_id", Integer, primary_key=True),
+    Column("member_id", String(32), primary_key=True),
+    Column("opted_out", Boolean, nullable=False),
+    Column("opted_out_kinds", JSON, nullable=False),  # e.g. ["care"]: only these are refused
+    Column("channel", String(16)),  # none: the program's
+    Column("locale", String(8)),  # none: the program's
+    Column("email_enc", Text),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("actor", String(100)),
+)
