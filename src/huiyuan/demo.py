@@ -912,7 +912,10 @@ class _Filler:
                 "occurred_at": moment.isoformat(),
                 "store": plan.data.get("store"),
                 "merchant": self.rng.choice(self.shape.merchants) if self.shape.merchants else None,
-                "card_presented": self.rng.random() > 0.02,
+                # Card-less purchases only where the program asks nothing more (liquor wants card
+                # number, name, phone and password: issue 6).
+                "card_presented": self.rng.random() > 0.02
+                or bool(self.program.cards.cardless_requires),
                 "lines": lines,
             }
             try:

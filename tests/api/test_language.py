@@ -12,7 +12,9 @@ MEMBER = {
 TOBACCO = {
     "receipt_no": "R1",
     "occurred_at": "2026-03-28T10:15:00+08:00",
-    "lines": [{"line_no": 1, "sku": "T1", "category": "tobacco", "qty": "1", "list_price": "20.00"}],
+    "lines": [
+        {"line_no": 1, "sku": "T1", "category": "tobacco", "qty": "1", "list_price": "20.00"}
+    ],
 }
 
 

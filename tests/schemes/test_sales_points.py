@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 JOINED = "2026-01-05T10:00:00+08:00"
 
 

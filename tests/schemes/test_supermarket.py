@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from huiyuan.services.checkout import NOTE_PENDING
 
 JOINED = "2026-01-05T10:00:00+08:00"

@@ -28,9 +28,22 @@ def get_caller(request: Request, ctx: Ctx) -> Caller:
     return authenticate(ctx, token.strip())
 
 
-def allow(*roles: str) -> Callable[[Caller], Caller]:
-    def check(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
+def allow(*roles: str) -> Callable[..., Caller]:
+    def check(request: Request, caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
         if caller.role != "admin" and caller.role not in roles:
+            # Token use refused by role is itself audited (who tried what).
+            from ..services.audit import record_alone
+
+            route = request.scope.get("route")
+            record_alone(
+                request.app.state.ctx,
+                "access.denied",
+                caller,
+                request.path_params.get("program"),
+                ref=f"{request.method} {getattr(route, 'path', request.url.path)}",
+                outcome="refused",
+                detail={"allowed": sorted(set(roles) | {"admin"})},
+            )
             raise Forbidden(
                 f"角色 {caller.role} 无此权限 / role {caller.role} may not do this",
                 code="forbidden_role",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import AwareDatetime
 
 from ..services import perks
 from ..services.inputs import (
@@ -13,6 +12,7 @@ from ..services.inputs import (
     DeliveryQuoteIn,
     EntitlementUseIn,
     LotteryDrawIn,
+    MomentIn,
     Ref,
 )
 from .deps import Ctx, Manager, Reader, Till
@@ -21,9 +21,10 @@ router = APIRouter(prefix="/api/v1/programs/{program}")
 M = "/members/{member_id}"
 
 
+# MomentIn, not AwareDatetime: a year-1 or year-9999 as_of overflowed date arithmetic (a 500).
 @router.get(M + "/entitlements")
 def entitlements(
-    program: str, member_id: Ref, ctx: Ctx, _: Reader, as_of: AwareDatetime | None = None
+    program: str, member_id: Ref, ctx: Ctx, _: Reader, as_of: MomentIn | None = None
 ) -> dict[str, Any]:
     return perks.list_entitlements(ctx, program, member_id, as_of)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from ..errors import Invalid, NotFound
@@ -28,13 +28,13 @@ from .language import localize_receipt
 
 def _program_code(request: Request) -> None:
     """A program code with NUL or control characters names no program (and would make
-    PostgreSQL fail, a 500): 404 before any query."""
+    PostgreSQL fail, a 500): 404 before any query. Installed app-wide in app.py."""
     code = request.path_params.get("program")
     if code is not None and not re.fullmatch(r"[^\x00-\x1f\x7f]{1,64}", code):
         raise NotFound("没有该会员方案 / no such program", code="program_not_found")
 
 
-router = APIRouter(prefix="/api/v1", dependencies=[Depends(_program_code)])
+router = APIRouter(prefix="/api/v1")
 P = "/programs/{program}"
 # `Ref` itself, not Annotated[str, Ref]: nested Annotated metadata is silently ignored, so the
 # path parameter went unchecked (a NUL in it was a 500 on PostgreSQL).
@@ -108,16 +108,12 @@ def ledger(
 
 
 @router.post(P + "/purchases/quote")
-def quote(
-    program: str, body: PurchaseIn, ctx: Ctx, _: Till, request: Request
-) -> dict[str, Any]:
+def quote(program: str, body: PurchaseIn, ctx: Ctx, _: Till, request: Request) -> dict[str, Any]:
     return localize_receipt(checkout.quote(ctx, program, body), request)
 
 
 @router.post(P + "/purchases", status_code=201)
-def purchase(
-    program: str, body: PurchaseIn, ctx: Ctx, _: Till, request: Request
-) -> dict[str, Any]:
+def purchase(program: str, body: PurchaseIn, ctx: Ctx, _: Till, request: Request) -> dict[str, Any]:
     return localize_receipt(checkout.commit(ctx, program, body), request)
 
 

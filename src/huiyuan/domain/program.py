@@ -616,6 +616,149 @@ class Access(Frozen):
     data_changes_need_role: StaffRole | None = None
 
 
+# ----------------------------------------------------------------------------- lifecycle
+
+
+class ReviewKind(StrEnum):
+    """How the evaluate_tiers job reviews tiers (upgrades by receipts happen at the till)."""
+
+    NONE = "none"  # the job changes no tier
+    MET = "met"  # the tier the qualifications meet at the moment, up or down (online_shop)
+    TIER_YEAR = "tier_year"  # each anniversary of the tier: keep_any over that card year
+    ANNUAL_STEP = "annual_step"  # each month/day: below keep_any over the year before → 1 down
+
+
+class TierReview(Frozen):
+    kind: ReviewKind = ReviewKind.NONE
+    month: int = Field(default=1, ge=1, le=12)  # annual_step: the review date each year
+    day: int = Field(default=1, ge=1, le=28)
+    # met: measured as of the 1st of the job's month (levels fixed on the 1st), and an upgrade
+    # met on a 1st takes effect this many 1sts later (bank_referral: 1).
+    monthly: bool = False
+    upgrade_delay_months: int = Field(default=0, ge=0, le=12)
+    # network_points: a client (the member, or a directly referred one) counts only with own
+    # points ≥ this and, if asked, a stored-value balance above zero (an active deposit).
+    network_min_points: int = Field(default=0, ge=0)
+    network_requires_deposit: bool = False
+
+    @model_validator(mode="after")
+    def _check(self) -> TierReview:
+        if self.upgrade_delay_months and not self.monthly:
+            raise ValueError("upgrade_delay_months needs monthly = true")
+        return self
+
+
+class DepositRebate(Frozen):
+    """A deposit of at least `at_least` earns `rate` of itself as stored value (返利)."""
+
+    at_least: MoneyField
+    rate: Rate
+
+
+class DepositAccrual(Frozen):
+    """Points per full `per` of the lowest balance held in a calendar month (bank_referral)."""
+
+    per: MoneyField = Field(gt=0)
+    points: int = Field(ge=1)
+
+
+class ReferralReward(Frozen):
+    """A monthly reward to the referrer on each directly referred client's monthly deposit
+    (the lowest balance the client held that month), at the referrer's tier on the 1st."""
+
+    rates: dict[str, Rate] = Field(min_length=1)  # referrer tier → share
+    cap: MoneyField | None = None  # at most this much of each client's deposit counts
+
+
+class StoredValue(Frozen):
+    """A stored-value account (储值) in money, with its own append-only ledger."""
+
+    kinds: tuple[str, ...] = ()  # member kinds that may hold stored value; empty: every kind
+    rebates: tuple[DepositRebate, ...] = ()  # the highest band a deposit reaches applies
+    rebate_kinds: tuple[str, ...] = ()  # kinds whose deposits earn rebates; empty: every kind
+    pay_purchases: bool = True  # a purchase may be paid from stored value
+    accrual: DepositAccrual | None = None
+    referral_reward: ReferralReward | None = None
+
+    def rebate_rate(self, amount: Decimal, kind: str) -> Decimal:
+        if self.rebate_kinds and kind not in self.rebate_kinds:
+            return Decimal(0)
+        rate = Decimal(0)
+        for band in sorted(self.rebates, key=lambda b: b.at_least):
+            if amount >= band.at_least:
+                rate = band.rate
+        return rate
+
+
+# ----------------------------------------------------------------------------- notifications
+
+
+class Channel(StrEnum):
+    SMS = "sms"  # the SMS gateway (docs/sms-gateway.md)
+    EMAIL = "email"  # SMTP, to the member's e-mail address (notification preferences)
+    FILE = "file"  # a JSON-lines file: development and tests
+    CONSOLE = "console"  # the server's standard output: development
+
+
+_CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+class Notify(Frozen):
+    """How messages reach members: the default channel and language, quiet hours (local time,
+    nothing is sent then: a message due in them waits until they end, it is never dropped) and
+    the retry policy of failed sends (exponential backoff from `retry_seconds`)."""
+
+    channel: Channel = Channel.SMS
+    locale: Literal["zh-CN", "en"] = "zh-CN"
+    quiet_start: str = Field(default="21:00", pattern=_CLOCK)
+    quiet_end: str = Field(default="08:00", pattern=_CLOCK)
+    max_attempts: int = Field(default=8, ge=1, le=50)
+    retry_seconds: int = Field(default=60, ge=1, le=86400)
+
+
+class Reminders(Frozen):
+    """What the `send_reminders` job tells members (each message once per member and cause)."""
+
+    expiry_days: tuple[int, ...] = ()  # days before points expire: (30, 7, 1)
+    tier_changes: bool = False  # a notice after each tier change (purchase or job)
+    tier_change_days: int = Field(default=7, ge=1)  # ...that happened at most this long ago
+    # Tell a member once when they become eligible to apply for a higher tier (the tier's
+    # `application.requires_any`, cumulative points or spend), with the application fee.
+    upgrade_notices: bool = False
+    redemption_windows: bool = False  # a notice when a redemption window opens...
+    redemption_min_points: int | None = Field(default=None, ge=0)  # ...to members with this many
+    notice_board_more_than: int | None = Field(default=None, ge=0)  # listed on the board: > N
+    balance_day: int | None = Field(default=None, ge=1, le=28)  # publish balances on this day
+
+    @model_validator(mode="after")
+    def _check(self) -> Reminders:
+        if any(d < 1 for d in self.expiry_days):
+            raise ValueError("expiry_days are whole days before expiry, at least 1")
+        return self
+
+
+class Care(Frozen):
+    """Care messages (关怀) of the `send_care_messages` job: greetings with no sales talk,
+    signed with the member's guide and store."""
+
+    birthday: bool = True  # on the day; Feb 29 → Feb 28 in common years
+    lunar_attribute: str = "lunar_birthday"  # a member attribute: true → the birthday is lunar
+    festivals: tuple[str, ...] = ("spring_festival", "dragon_boat", "mid_autumn")
+    seasons: bool = False  # season changes: 立春, 立夏, 立秋, 立冬
+    miss_you_days: int = Field(default=90, ge=0)  # days without a visit; 0: off
+    classes: tuple[str, ...] = ()  # only members of these customer classes; empty: everyone
+    birthday_classes: tuple[str, ...] = ()  # birthday greetings only to these; empty: `classes`
+
+    @model_validator(mode="after")
+    def _check(self) -> Care:
+        from .festivals import KNOWN
+
+        unknown = sorted(set(self.festivals) - KNOWN)
+        if unknown:
+            raise ValueError(f"unknown festivals {unknown}; known: {sorted(KNOWN)}")
+        return self
+
+
 # ----------------------------------------------------------------------------- the program
 
 
@@ -640,6 +783,11 @@ class Program(Frozen):
     service_plans: tuple[ServicePlan, ...] = ()
     cards: Cards = Cards()
     access: Access = Access()
+    notify: Notify = Notify()
+    reminders: Reminders = Reminders()
+    care: Care | None = None
+    tier_review: TierReview = TierReview()
+    stored_value: StoredValue | None = None
 
     @model_validator(mode="after")
     def _cross_refs(self) -> Program:
@@ -675,6 +823,13 @@ class Program(Frozen):
             refs += list(erule.points_by_tier) + list(erule.when.tiers)
         for mult in self.earning.multipliers:
             refs += list(mult.by_tier) + list(mult.tiers)
+        for tier in self.tiers:
+            refs += [tier.fall_to] if tier.fall_to else []
+            odd = [k for k in tier.kinds if k not in ("personal", "unit", "group")]
+            if odd:
+                raise ValueError(f"tier {tier.code}: unknown member kinds {odd}")
+        if self.stored_value is not None and self.stored_value.referral_reward is not None:
+            refs += list(self.stored_value.referral_reward.rates)
         bad = sorted({r for r in refs if r not in known})
         if bad:
             raise ValueError(f"unknown tiers {bad}; tiers are {codes}")

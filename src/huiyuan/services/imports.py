@@ -13,12 +13,15 @@ import csv
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from ..errors import HuiyuanError
+from ..store.schema import requests
 from .checkout import _commit
 from .context import Context, require_program
 from .inputs import PurchaseIn, body_fingerprint, moment
@@ -43,6 +46,20 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)
     stopped_at: int | None = None
     points: int = 0
+
+    def snapshot(self) -> tuple[int, int, int, int, int | None, int]:
+        return (
+            self.read,
+            self.imported,
+            self.skipped_duplicates,
+            len(self.errors),
+            self.stopped_at,
+            self.points,
+        )
+
+    def restore(self, saved: tuple[int, int, int, int, int | None, int]) -> None:
+        self.read, self.imported, self.skipped_duplicates, n, self.stopped_at, self.points = saved
+        del self.errors[n:]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -134,28 +151,89 @@ def import_receipts(
     rows = read_receipts(path)
     done = False
     while not done:
-        pending = 0
-        with ctx.uow() as uow:
-            stored = require_program(uow, program_code)
-            for number, row in rows:
-                report.read += 1
-                outcome = _one(ctx, uow, stored, number, row, report)
-                pending += 1
-                if outcome == "error" and on_error == "stop":
-                    report.stopped_at = number
-                    done = True
-                    break
-                if pending >= batch:
-                    break
-            else:
-                done = True
-            uow.commit()
+        chunk = list(islice(rows, batch))
+        if not chunk:
+            break
+        before = report.snapshot()
+        try:
+            # Optimistic: no savepoint per receipt (two statements each). A receipt refused
+            # half-way (after some of its writes) undoes the whole batch, which is then redone
+            # receipt by receipt in savepoints: the same outcome either way, and refusals
+            # after the first write are rare in a historical import.
+            pending, done = _batch(ctx, program_code, chunk, on_error, report, careful=False)
+        except _Redo:
+            report.restore(before)
+            pending, done = _batch(ctx, program_code, chunk, on_error, report, careful=True)
+        if len(chunk) < batch:
+            done = True
         if progress and pending:
             progress(pending)
     return report
 
 
-def _one(ctx: Context, uow: Any, stored: Any, number: int, row: Any, report: ImportReport) -> str:
+class _Redo(Exception):
+    """A receipt failed after writing: redo the batch with a savepoint per receipt."""
+
+
+def _batch(
+    ctx: Context,
+    program_code: str,
+    chunk: list[tuple[int, dict[str, Any] | RowError]],
+    on_error: str,
+    report: ImportReport,
+    careful: bool,
+) -> tuple[int, bool]:
+    """One transaction for the batch; (receipts handled, stop the import)."""
+    pending = 0
+    done = False
+    with ctx.uow() as uow:
+        stored = require_program(uow, program_code)
+        # The idempotency records of the whole batch in one query (was: one per receipt);
+        # receipts recorded earlier in this batch are added as they are recorded.
+        known = _known(uow, stored.program_id, chunk)
+        for number, row in chunk:
+            report.read += 1
+            outcome = _one(ctx, uow, stored, number, row, report, known, careful)
+            pending += 1
+            if outcome == "error" and on_error == "stop":
+                report.stopped_at = number
+                done = True
+                break
+        uow.commit()
+    return pending, done
+
+
+def _known(uow: Any, program_id: int, chunk: list[tuple[int, Any]]) -> dict[str, str]:
+    refs = sorted(
+        {
+            row["receipt_no"]
+            for _, row in chunk
+            if isinstance(row, dict) and isinstance(row.get("receipt_no"), str)
+        }
+    )
+    known: dict[str, str] = {}
+    for i in range(0, len(refs), 500):
+        found = uow.conn.execute(
+            select(requests.c.ref, requests.c.body_hash).where(
+                requests.c.program_id == program_id,
+                requests.c.kind == "purchase",
+                requests.c.ref.in_(refs[i : i + 500]),
+            )
+        )
+        known.update({ref: body_hash for ref, body_hash in found})
+    return known
+
+
+def _one(
+    ctx: Context,
+    uow: Any,
+    stored: Any,
+    number: int,
+    row: Any,
+    report: ImportReport,
+    known: dict[str, str],
+    careful: bool,
+) -> str:
     if isinstance(row, RowError):
         report.errors.append((number, str(row)))
         return "error"
@@ -167,22 +245,25 @@ def _one(ctx: Context, uow: Any, stored: Any, number: int, row: Any, report: Imp
         report.errors.append((number, f"{where}: {first['msg']}"))
         return "error"
     fingerprint = body_fingerprint(data)
-    known = uow.requests.get(stored.program_id, "purchase", data.receipt_no)
-    if known is not None:
-        if known.body_hash == fingerprint:
+    if data.receipt_no in known:
+        if known[data.receipt_no] == fingerprint:
             report.skipped_duplicates += 1
             return "duplicate"
         report.errors.append((number, f"receipt {data.receipt_no} exists with other content"))
         return "error"
     now = ctx.now()
-    savepoint = uow.conn.begin_nested()
+    savepoint = uow.conn.begin_nested() if careful else None
     try:
         answer = _commit(ctx, uow, stored, data, moment(data.occurred_at, now), now, fingerprint)
     except HuiyuanError as exc:
+        if savepoint is None:
+            raise _Redo from exc
         savepoint.rollback()
         report.errors.append((number, f"{exc.code}: {exc.detail}"))
         return "error"
-    savepoint.commit()
+    if savepoint is not None:
+        savepoint.commit()
+    known[data.receipt_no] = fingerprint
     report.imported += 1
     report.points += int(answer["points_earned"])
     return "ok"

@@ -387,3 +387,103 @@ class AdjustmentIn(Strict):
 
 
 PurchaseIn.model_rebuild()
+
+
+# ----------------------------------------------------------------------------- lifecycle (issue 5)
+
+PositiveMoneyIn = Annotated[Decimal, _strict_decimal(2, MONEY_MAX, positive=True)]
+AttributeName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+AttributeValue = (
+    Annotated[int, Field(gt=-(10**15), lt=10**15, strict=True)]
+    | bool
+    | Annotated[str, StringConstraints(max_length=200)]
+    | None
+)
+
+
+class DepositIn(Strict):
+    deposit_no: Ref
+    amount: PositiveMoneyIn
+    occurred_at: AwareDatetime | None = None
+
+
+class WithdrawalIn(Strict):
+    withdrawal_no: Ref
+    amount: PositiveMoneyIn
+    occurred_at: AwareDatetime | None = None
+
+
+class RenewIn(Strict):
+    occurred_at: AwareDatetime | None = None
+    fee_paid: MoneyIn | None = None
+
+
+class MemberPatchIn(Strict):
+    """Profile fields and/or attributes. A profile field sent as null is cleared (unless the
+    program requires it); an attribute set to null is removed."""
+
+    name: ShortText | None = None
+    phone: Annotated[str, StringConstraints(max_length=20)] | None = None
+    id_number: Annotated[str, StringConstraints(max_length=40)] | None = None
+    id_type: IdType | None = None
+    address: Annotated[str, StringConstraints(max_length=300)] | None = None
+    birthday: MonthDayIn = None
+    anniversary: MonthDayIn = None
+    attributes: dict[AttributeName, AttributeValue] | None = Field(default=None, max_length=50)
+    occurred_at: AwareDatetime | None = None
+
+    def profile_changes(self) -> dict[str, Any]:
+        skip = {"attributes", "occurred_at"}
+        return {f: getattr(self, f) for f in self.model_fields_set if f not in skip}
+
+
+CancelReason = Literal["fraud", "card_lending", "voluntary", "other"]
+
+
+class CancelIn(Strict):
+    reason: CancelReason
+    note: Annotated[str, StringConstraints(max_length=500)] | None = None
+    occurred_at: AwareDatetime | None = None
+
+
+class TierApplicationIn(Strict):
+    application_no: Ref
+    tier: Code
+    fee_paid: MoneyIn = Decimal("0.00")
+    note: Annotated[str, StringConstraints(max_length=500)] | None = None
+    occurred_at: AwareDatetime | None = None
+
+
+class DecisionIn(Strict):
+    note: Annotated[str, StringConstraints(max_length=500)] | None = None
+    occurred_at: AwareDatetime | None = None
+
+
+NotifyKind = Literal[
+    "care",
+    "reminders",
+    "service",
+    "expiry_reminder",
+    "upgrade_possible",
+    "redemption_window",
+    "balance_statement",
+    "tier_changed",
+    "birthday",
+    "festival",
+    "season",
+    "miss_you",
+]
+
+
+class NotifyPrefsIn(Strict):
+    """A member's message preferences (PUT /members/{id}/notifications); fields left out keep
+    their value."""
+
+    opted_out: bool | None = None  # true: no messages at all
+    opted_out_kinds: list[NotifyKind] | None = Field(default=None, max_length=20)
+    channel: Literal["sms", "email"] | None = None
+    locale: Literal["zh-CN", "en"] | None = None
+    email: (
+        Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+        | None
+    ) = None

@@ -196,57 +196,18 @@ def expire_members(
     uow: UnitOfWork, program_id: int, member_ids: list[str], as_of: datetime, now: datetime
 ) -> int:
     """The same as `expire` for many members at once, set-based: one entry per member with
-    expired points, an allocation per lot, the lots emptied and the balances moved."""
+    expired points, an allocation per lot, the lots emptied and the balances moved.
+
+    `member_ids` is a run of members in id order as the job's pick gives them (every member
+    holding expired lots after the cursor, up to the chunk size): the members from the first
+    to the last are expired together, in a few statements whatever the chunk's size."""
     if not member_ids:
         return 0
-    uow.ledger.lock_members(program_id, member_ids)
-    expired = uow.ledger.expired_lots_of(program_id, member_ids, as_of)
-    if not expired:
-        return 0
-    per_member: dict[str, list[tuple[int, int]]] = {}
-    for lot_id, member_id, remaining in expired:
-        per_member.setdefault(member_id, []).append((lot_id, remaining))
-    order = sorted(per_member)
+    first, last = member_ids[0], member_ids[-1]
+    if uow.locks_rows:
+        uow.ledger.lock_member_range(program_id, first, last)
     ref = f"expiry:{as_of.isoformat()}"
-    entry_ids = uow.ledger.add_entries(
-        [
-            {
-                "program_id": program_id,
-                "member_id": m,
-                "kind": EntryKind.EXPIRE.value,
-                "points": -sum(n for _, n in per_member[m]),
-                "occurred_at": as_of,
-                "recorded_at": now,
-                "ref": ref,
-                "reason": "expiry",
-                "correlation_id": None,
-            }
-            for m in order
-        ]
-    )
-    uow.ledger.add_allocations(
-        [
-            {
-                "program_id": program_id,
-                "member_id": m,
-                "entry_id": entry_id,
-                "lot_id": lot_id,
-                "points": n,
-                "occurred_at": as_of,
-            }
-            for m, entry_id in zip(order, entry_ids, strict=True)
-            for lot_id, n in per_member[m]
-        ]
-    )
-    uow.ledger.empty_lots([lot_id for lot_id, _, _ in expired])
-    uow.ledger.move_members(
-        program_id,
-        [
-            {"m": m, "d": -sum(n for _, n in per_member[m]), "e": entry_id}
-            for m, entry_id in zip(order, entry_ids, strict=True)
-        ],
-    )
-    return sum(n for _, _, n in expired)
+    return uow.ledger.expire_range(program_id, first, last, as_of, now, ref)
 
 
 @dataclass(frozen=True)

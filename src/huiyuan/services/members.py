@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from ..domain.calendar import MonthDay, add_months, business_date, zone
 from ..domain.identity import card_valid, luhn_digit, normalize_mobile, normalize_resident_id
 from ..domain.money import ZERO, fmt
-from ..domain.program import Activation, JoinKind, Program
+from ..domain.program import Activation, JoinKind, Membership, Program
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..security import mask_phone
 from ..store.repos.programs import StoredProgram
@@ -73,16 +73,11 @@ def _check_join(program: Program, data: MemberIn, joined: date) -> None:
             f"(accepted: {', '.join(terms.id_types)})",
             code="id_type_not_accepted",
         )
-    if terms.min_age is not None and data.birthday:
-        age = MonthDay.parse(data.birthday).age_on(joined)
-        if age is None or age < terms.min_age:
-            raise Invalid(
-                f"须年满 {terms.min_age} 周岁 / must be at least {terms.min_age}",
-                code="too_young",
-            )
+    _check_kind_and_age(terms, data, joined)  # issue 5
     spend = data.qualifying_spend or ZERO
     fee = data.fee_paid or ZERO
-    for cond in terms.join_any:
+    conditions = terms.join_conditions(data.kind)
+    for cond in conditions:
         if cond.kind is JoinKind.ANY:
             return
         if cond.kind is JoinKind.FEE and fee >= cond.amount:
@@ -91,12 +86,46 @@ def _check_join(program: Program, data: MemberIn, joined: date) -> None:
             spend >= cond.amount
         ):
             return
+        if cond.kind is JoinKind.FIRST_PURCHASE and spend > 0:
+            return
     options = "; ".join(
-        f"{c.kind.value} {fmt(c.amount)}" for c in terms.join_any if c.kind is not JoinKind.ANY
+        f"{c.kind.value} {fmt(c.amount)}" for c in conditions if c.kind is not JoinKind.ANY
     )
     raise Invalid(
         f"未满足入会条件 / join conditions not met ({options})", code="join_condition_not_met"
     )
+
+
+def _check_kind_and_age(terms: Membership, data: MemberIn, joined: date) -> None:
+    """A group member names one of the program's group levels (only a group member has
+    one); where the program sets a minimum age, a person gives a birthday with the year and is
+    that old on the day of joining (18 on the 18th birthday; Feb 29 births on Feb 28)."""
+    if data.kind == "group" and terms.group_levels and data.group_level not in terms.group_levels:
+        raise Invalid(
+            f"集团会员须注明级别 / a group member needs group_level, one of "
+            f"{', '.join(terms.group_levels)}",
+            code="group_level_required",
+        )
+    if data.kind != "group" and data.group_level is not None:
+        raise Invalid(
+            "只有集团会员有级别 / group_level is only for group members",
+            code="group_level_not_allowed",
+        )
+    if terms.min_age is None or data.kind != "personal":
+        return
+    born = MonthDay.parse(data.birthday) if data.birthday else None
+    if born is None or born.year is None:
+        raise Invalid(
+            f"须提供出生年月日以核实年满 {terms.min_age} 周岁 / a birthday with the year is "
+            f"needed to check the minimum age {terms.min_age}",
+            code="birthday_required",
+        )
+    age = born.age_on(joined)
+    if age is None or age < terms.min_age:
+        raise Invalid(
+            f"须年满 {terms.min_age} 周岁 / must be at least {terms.min_age}",
+            code="too_young",
+        )
 
 
 def enroll(
@@ -138,7 +167,8 @@ def enroll(
         status = "pending" if pending else "active"
         valid_until = _valid_until(program, joined_at)
         member_id = new_member_id()
-        uow.members.add(
+        _add_member(
+            uow,
             {
                 "program_id": stored.program_id,
                 "member_id": member_id,
@@ -172,7 +202,7 @@ def enroll(
                 "carry": {},
                 "created_at": now,
                 "updated_at": now,
-            }
+            },
         )
         card_no = new_card_no(uow)
         pin_hash = _hasher.hash(data.card_password) if data.card_password else None
@@ -203,6 +233,18 @@ def enroll(
         "tier": program.first_tier,
         "card_no": card_no,
     }
+
+
+def _add_member(uow: UnitOfWork, values: dict[str, Any]) -> None:
+    """Inserts a member. On PostgreSQL a concurrent enrolment with the same phone fails here, at
+    the insert (the unique index waits for the other transaction), not at commit: a 409 too."""
+    try:
+        uow.members.add(values)
+    except IntegrityError:
+        raise Conflict(
+            "该手机号已是本方案会员 / a member with this phone already exists",
+            code="phone_taken",
+        ) from None
 
 
 def _valid_until(program: Program, joined_at: datetime) -> date | None:

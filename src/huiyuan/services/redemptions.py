@@ -22,6 +22,7 @@ from .consent import record_consent
 from .context import Context, require_program
 from .idempotency import replay
 from .inputs import RedemptionIn, TransferIn, body_fingerprint, moment
+from .members import check_store
 
 VOUCHER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a till
 
@@ -130,6 +131,7 @@ def _redeem(
         raise NotFound("没有该会员 / no such member", code="member_not_found")
     if member.status != "active":
         raise Invalid("会员卡未开通或已停用 / membership not active", code="member_not_active")
+    check_store(stored, member, data.store)
     if at < member.joined_at:
         raise Invalid("兑换时间早于入会时间 / before joining", code="not_yet_member")
     reward = rules.reward(data.reward)

@@ -28,6 +28,9 @@ def create_token(ctx: Context, role: str, name: str | None) -> str:
     token_id, secret, token = new_token()
     with ctx.uow() as uow:
         uow.tokens.add(token_id, name or role, role, token_digest(secret), ctx.now())
+        from .audit import record
+
+        record(uow, "token.created", None, ctx.now(), detail={"token_id": token_id, "role": role})
         uow.commit()
     return token
 

@@ -13,12 +13,15 @@ from .repos.guides import GuideRepo
 from .repos.identity import IdentityRepo
 from .repos.jobs import JobRepo
 from .repos.ledger import LedgerRepo
+from .repos.lifecycle import LifecycleRepo
 from .repos.members import MemberRepo
+from .repos.outbox import OutboxRepo
 from .repos.perks import PerkRepo
 from .repos.programs import ProgramRepo
 from .repos.receipts import ReceiptRepo
 from .repos.requests import RequestRepo
 from .repos.rewards import RewardRepo
+from .repos.stored_value import StoredValueRepo
 from .repos.tokens import TokenRepo
 
 
@@ -43,10 +46,13 @@ class UnitOfWork:
         self.awards = AwardRepo(conn)
         self.rewards = RewardRepo(conn)
         self.jobs = JobRepo(conn)
+        self.outbox = OutboxRepo(conn)
         self.perks = PerkRepo(conn)
         self.guides = GuideRepo(conn)
         self.identity = IdentityRepo(conn)
         self.audit = AuditRepo(conn)
+        self.lifecycle = LifecycleRepo(conn)
+        self.stored_value = StoredValueRepo(conn)
         return self
 
     @property

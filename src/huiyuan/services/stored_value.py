@@ -1,0 +1,406 @@
+"""Stored value (储值): deposits with rebates and deposit-driven tiers, withdrawals, paying a
+purchase from stored value and refunding it, deposit points and referral rewards.
+
+Every movement is an entry in the stored-value ledger (signed Decimal amounts, append-only);
+`members.stored_value` moves with it in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Row
+from sqlalchemy.exc import IntegrityError
+
+from ..domain import stored_value as rules
+from ..domain.calendar import add_months, business_date, start_of_day, zone
+from ..domain.expiry import expires_at
+from ..domain.money import ZERO, fmt
+from ..domain.program import Metric, StoredValue
+from ..domain.stored_value import Kind
+from ..domain.tiers import reached_tier
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..store.repos.programs import StoredProgram
+from ..store.uow import UnitOfWork
+from . import ledger
+from .context import Context, require_program
+from .idempotency import replay
+from .inputs import DepositIn, WithdrawalIn, body_fingerprint, moment
+from .tier_review import change_tier, tier_as_of
+
+TICK = timedelta(microseconds=1)
+
+
+def offered(stored: StoredProgram) -> StoredValue:
+    config = stored.program.stored_value
+    if config is None:
+        raise Invalid(
+            "本方案不设储值 / this program has no stored value", code="stored_value_not_offered"
+        )
+    return config
+
+
+def _member(uow: UnitOfWork, stored: StoredProgram, member_id: str) -> Row[Any]:
+    row = uow.members.get(stored.program_id, member_id, lock=True)
+    if row is None:
+        raise NotFound("没有该会员 / no such member", code="member_not_found")
+    if row.status == "cancelled":
+        raise Forbidden("会员资格已取消 / membership was cancelled", code="member_cancelled")
+    return row
+
+
+def available(uow: UnitOfWork, program_id: int, member_id: str, at: datetime) -> Decimal:
+    """What can be taken out at a moment: the balance then, less anything later entries need
+    (a withdrawal dated earlier must not leave a later payment short)."""
+    then = uow.stored_value.balance_at(program_id, member_id, at)
+    later = uow.stored_value.amounts_between(program_id, member_id, at + TICK, None)
+    return rules.lowest_after(then, later)
+
+
+def _require_funds(
+    uow: UnitOfWork, program_id: int, member_id: str, amount: Decimal, at: datetime
+) -> None:
+    have = available(uow, program_id, member_id, at)
+    if amount > have:
+        raise Invalid(
+            f"储值余额不足：需要 {fmt(amount)}，可用 {fmt(have)} / not enough stored value: "
+            f"{fmt(amount)} wanted, {fmt(have)} available",
+            code="insufficient_funds",
+            wanted=fmt(amount),
+            available=fmt(have),
+        )
+
+
+def _entry(
+    uow: UnitOfWork,
+    program_id: int,
+    member_id: str,
+    kind: str,
+    amount: Decimal,
+    at: datetime,
+    now: datetime,
+    ref: str,
+    reason: str | None = None,
+) -> None:
+    signed = -amount if kind in rules.NEGATIVE else amount
+    uow.stored_value.add(
+        {
+            "program_id": program_id,
+            "member_id": member_id,
+            "kind": kind,
+            "amount": signed,
+            "occurred_at": at,
+            "recorded_at": now,
+            "ref": ref,
+            "reason": reason,
+        }
+    )
+
+
+def _fingerprint(member_id: str, body: Any) -> str:
+    # The member is in the path: the same number and body for another member is a new request.
+    return hashlib.sha256(f"{member_id}\n{body_fingerprint(body)}".encode()).hexdigest()
+
+
+def run_once(
+    ctx: Context,
+    program_code: str,
+    kind: str,
+    ref: str,
+    fingerprint: str,
+    work: Callable[[UnitOfWork, StoredProgram], dict[str, Any]],
+) -> dict[str, Any]:
+    """Runs a numbered state change once: a resend answers as the first time did."""
+    try:
+        with ctx.uow() as uow:
+            stored = require_program(uow, program_code)
+            first = replay(uow, stored.program_id, kind, ref, fingerprint)
+            if first is not None:
+                return first
+            answer = work(uow, stored)
+            uow.requests.put(stored.program_id, kind, ref, fingerprint, 201, answer, ctx.now())
+            uow.commit()
+            return answer
+    except IntegrityError:
+        with ctx.uow(write=False) as uow:
+            stored = require_program(uow, program_code)
+            first = replay(uow, stored.program_id, kind, ref, fingerprint)
+            if first is None:
+                raise Conflict("请重试 / please retry", code="retry") from None
+            return first
+
+
+def deposit(
+    ctx: Context, program_code: str, member_id: str, data: DepositIn, actor: str | None = None
+) -> dict[str, Any]:
+    now = ctx.now()
+    at = moment(data.occurred_at, now)
+
+    def work(uow: UnitOfWork, stored: StoredProgram) -> dict[str, Any]:
+        config = offered(stored)
+        row = _member(uow, stored, member_id)
+        if config.kinds and row.kind not in config.kinds:
+            raise Invalid(
+                f"该类会员不能储值 / {row.kind} members cannot hold stored value",
+                code="stored_value_not_offered",
+            )
+        if at < row.joined_at:
+            raise Invalid(
+                "储值时间早于入会时间 / the deposit is dated before the member joined",
+                code="not_yet_member",
+            )
+        pid, mid = stored.program_id, row.member_id
+        rate = config.rebate_rate(data.amount, row.kind)
+        rebate = rules.rebate(data.amount, rate)
+        _entry(uow, pid, mid, Kind.DEPOSIT, data.amount, at, now, data.deposit_no, "deposit")
+        if rebate > 0:
+            reason = f"rebate {rate * 100}% of {fmt(data.amount)}"
+            _entry(uow, pid, mid, Kind.REBATE, rebate, at, now, data.deposit_no, reason)
+        balance = uow.stored_value.balance_at(pid, mid, at)
+        metrics = {Metric.DEPOSIT: data.amount, Metric.STORED_VALUE: balance}
+        program = stored.program
+        new_tier = reached_tier(program, row.tier, metrics, kind=row.kind)
+        changed = None
+        if new_tier != row.tier and row.status == "active":
+            changed = change_tier(
+                uow,
+                pid,
+                mid,
+                row.tier,
+                new_tier,
+                "deposit",
+                at,
+                now,
+                actor,
+                ref=data.deposit_no,
+                amount=fmt(data.amount),
+            )
+        after = uow.members.get(pid, mid)
+        assert after is not None
+        return {
+            "deposit_no": data.deposit_no,
+            "member_id": mid,
+            "amount": fmt(data.amount),
+            "rebate": fmt(rebate),
+            "stored_value": fmt(after.stored_value),
+            "tier": after.tier,
+            "tier_changed": changed,
+        }
+
+    fp = _fingerprint(member_id, data)
+    return run_once(ctx, program_code, "deposit", data.deposit_no, fp, work)
+
+
+def withdraw(ctx: Context, program_code: str, member_id: str, data: WithdrawalIn) -> dict[str, Any]:
+    now = ctx.now()
+    at = moment(data.occurred_at, now)
+
+    def work(uow: UnitOfWork, stored: StoredProgram) -> dict[str, Any]:
+        offered(stored)
+        row = _member(uow, stored, member_id)
+        pid, mid = stored.program_id, row.member_id
+        _require_funds(uow, pid, mid, data.amount, at)
+        _entry(uow, pid, mid, Kind.WITHDRAWAL, data.amount, at, now, data.withdrawal_no)
+        after = uow.members.get(pid, mid)
+        assert after is not None
+        return {
+            "withdrawal_no": data.withdrawal_no,
+            "member_id": mid,
+            "amount": fmt(data.amount),
+            "stored_value": fmt(after.stored_value),
+        }
+
+    fp = _fingerprint(member_id, data)
+    return run_once(ctx, program_code, "withdrawal", data.withdrawal_no, fp, work)
+
+
+def entries(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
+    with ctx.uow(write=False) as uow:
+        stored = require_program(uow, program_code)
+        row = uow.members.get(stored.program_id, member_id)
+        if row is None:
+            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        tz = zone(stored.program.timezone)
+        return {
+            "stored_value": fmt(row.stored_value),
+            "items": [
+                {
+                    "entry_id": e.entry_id,
+                    "kind": e.kind,
+                    "amount": fmt(e.amount),
+                    "occurred_at": e.occurred_at.astimezone(tz).isoformat(),
+                    "recorded_at": e.recorded_at.astimezone(tz).isoformat(),
+                    "ref": e.ref,
+                    "reason": e.reason,
+                }
+                for e in uow.stored_value.entries(stored.program_id, member_id)
+            ],
+        }
+
+
+# ----------------------------------------------------------------------------- at the till
+
+
+def check_payment(
+    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], amount: Decimal, at: datetime
+) -> None:
+    """Refuses a purchase paid from stored value the program does not offer or the balance
+    cannot cover (quote and commit alike)."""
+    config = offered(stored)
+    if not config.pay_purchases:
+        raise Invalid(
+            "本方案储值不能用于购物 / stored value cannot pay purchases here",
+            code="stored_value_not_offered",
+        )
+    _require_funds(uow, stored.program_id, row.member_id, amount, at)
+
+
+def pay(
+    uow: UnitOfWork,
+    stored: StoredProgram,
+    row: Row[Any],
+    amount: Decimal,
+    at: datetime,
+    now: datetime,
+    receipt_no: str,
+) -> None:
+    check_payment(uow, stored, row, amount, at)
+    if amount > 0:
+        _entry(uow, stored.program_id, row.member_id, Kind.PAYMENT, amount, at, now, receipt_no)
+
+
+def paid_from_stored_value(
+    uow: UnitOfWork, program_id: int, member_id: str, receipt_no: str
+) -> Decimal:
+    entry = uow.stored_value.by_ref(program_id, member_id, Kind.PAYMENT, receipt_no)
+    return -entry.amount if entry is not None else ZERO
+
+
+def refund(
+    uow: UnitOfWork,
+    program_id: int,
+    member_id: str,
+    receipt_no: str,
+    amount: Decimal,
+    at: datetime,
+    now: datetime,
+    return_no: str,
+) -> Decimal:
+    """Money back to stored value for returned lines of a purchase paid from it (never more
+    than the purchase took)."""
+    paid = paid_from_stored_value(uow, program_id, member_id, receipt_no)
+    if paid <= 0 or amount <= 0:
+        return ZERO
+    before = uow.stored_value.sum_of(program_id, member_id, Kind.REFUND, f"{receipt_no}#")
+    amount = min(amount, paid - before)
+    if amount <= 0:
+        return ZERO
+    reason = f"refund for returned lines of {receipt_no}"
+    _entry(
+        uow,
+        program_id,
+        member_id,
+        Kind.REFUND,
+        amount,
+        at,
+        now,
+        f"{receipt_no}#{return_no}",
+        reason,
+    )
+    return amount
+
+
+# ----------------------------------------------------------------------------- monthly
+
+
+def lowest_in_month(
+    uow: UnitOfWork, program_id: int, member_id: str, month_start: datetime, month_end: datetime
+) -> Decimal:
+    opening = uow.stored_value.balance_before(program_id, member_id, month_start)
+    moves = uow.stored_value.amounts_between(program_id, member_id, month_start, month_end)
+    return rules.lowest_balance(opening, moves)
+
+
+def complete_months(
+    uow: UnitOfWork, stored: StoredProgram, member_id: str, as_of: datetime
+) -> list[tuple[datetime, datetime, str]]:
+    """Every calendar month from the member's first stored-value entry that ended by as_of:
+    (start, end, "YYYY-MM")."""
+    first = uow.stored_value.first_moment(stored.program_id, member_id)
+    if first is None:
+        return []
+    tz = zone(stored.program.timezone)
+    this_month = business_date(as_of, tz).replace(day=1)
+    last = add_months(this_month, -1)
+    out = []
+    for month in rules.months_between(business_date(first, tz), last):
+        out.append(
+            (
+                start_of_day(month, tz),
+                start_of_day(add_months(month, 1), tz),
+                rules.month_ref(month),
+            )
+        )
+    return out
+
+
+def accrue(
+    uow: UnitOfWork, stored: StoredProgram, member_id: str, as_of: datetime, now: datetime
+) -> int:
+    """Credits deposit points for every ended month not credited yet (dated as_of)."""
+    config = offered(stored)
+    rule = config.accrual
+    assert rule is not None
+    pid = stored.program_id
+    tz = zone(stored.program.timezone)
+    total = 0
+    for start, end, label in complete_months(uow, stored, member_id, as_of):
+        ref = f"accrual:{label}"
+        if uow.ledger.entry_by_ref(pid, member_id, "earn", ref) is not None:
+            continue
+        low = lowest_in_month(uow, pid, member_id, start, end)
+        points = rules.accrual_points(low, rule)
+        if points <= 0:
+            continue
+        reason = f"deposit points for {label}: lowest balance {fmt(low)}"
+        posting = ledger.Posting(pid, member_id, as_of, now, ref=ref, reason=reason)
+        ledger.credit(uow, posting, points, expires_at(stored.program.expiry, as_of, tz))
+        total += points
+    return total
+
+
+def settle(
+    uow: UnitOfWork, stored: StoredProgram, referrer_id: str, as_of: datetime, now: datetime
+) -> Decimal:
+    """Credits the referrer's reward, as stored value, for each ended month and each directly
+    referred client, at the referrer's tier on the 1st of that month (dated as_of)."""
+    config = offered(stored)
+    rule = config.referral_reward
+    assert rule is not None
+    program = stored.program
+    pid = stored.program_id
+    total = ZERO
+    for client in uow.lifecycle.referred(pid, referrer_id, as_of):
+        for start, end, label in complete_months(uow, stored, client.member_id, as_of):
+            ref = f"referral:{label}:{client.member_id}"
+            if uow.stored_value.by_ref(pid, referrer_id, Kind.REWARD, ref) is not None:
+                continue
+            tier = tier_as_of(uow, program, pid, referrer_id, start)
+            rate = rule.rates.get(tier)
+            if rate is None:
+                continue
+            held = lowest_in_month(uow, pid, client.member_id, start, end)
+            amount = rules.reward(held, rate, rule)
+            if amount <= 0:
+                continue
+            reason = (
+                f"referral reward {label}: {client.member_id} held {fmt(held)}, "
+                f"{tier} {rate * 100}%"
+            )
+            _entry(uow, pid, referrer_id, Kind.REWARD, amount, as_of, now, ref, reason)
+            total += amount
+    return total

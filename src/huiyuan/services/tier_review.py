@@ -1,0 +1,418 @@
+"""Tier reviews: measuring a member's metrics at a moment and deciding retention, downgrades
+and time-driven upgrades (the evaluate_tiers job), and recording every tier change.
+
+Each review is a function of what is recorded up to the moment it looks at, and it records its
+outcome at a moment that later reviews read back (the tier's start, a kept card year), so a
+second run as of the same moment finds nothing left to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import Row
+
+from ..domain.calendar import add_months, add_years, business_date, start_of_day, zone
+from ..domain.program import Metric, Program, ReviewKind
+from ..domain.tiers import (
+    MetricKey,
+    explain,
+    fall_target,
+    holds_any,
+    lower,
+    needed,
+    one_step_down,
+    review_keys,
+    snapshot,
+    tier_met,
+)
+from ..store.repos.programs import StoredProgram
+from ..store.uow import UnitOfWork
+from . import ledger
+
+TICK = timedelta(microseconds=1)  # "up to and including a moment" as a half-open bound
+JOB_ACTOR = "job:evaluate_tiers"
+
+
+def change_tier(
+    uow: UnitOfWork,
+    program_id: int,
+    member_id: str,
+    old: str,
+    new: str,
+    reason: str,
+    occurred_at: datetime,
+    now: datetime,
+    actor: str | None,
+    **detail: Any,
+) -> dict[str, str]:
+    """Moves a member to another tier and records why (the history endpoint shows it)."""
+    uow.members.update(program_id, member_id, tier=new, updated_at=now)
+    uow.members.record(
+        program_id,
+        member_id,
+        "tier_changed",
+        {"from": old, "to": new, "reason": reason, **detail},
+        actor,
+        occurred_at,
+        now,
+    )
+    return {"from": old, "to": new}
+
+
+# ----------------------------------------------------------------------------- history reads
+
+
+def tier_since(uow: UnitOfWork, program_id: int, member_id: str, upto: datetime) -> datetime:
+    """When the tier held at `upto` began (or was last kept): the latest tier event by then."""
+    events = [e for e in uow.lifecycle.tier_events(program_id, member_id) if e.occurred_at <= upto]
+    if not events:
+        row = uow.members.get(program_id, member_id)
+        assert row is not None
+        return row.joined_at
+    return events[-1].occurred_at
+
+
+def tier_as_of(
+    uow: UnitOfWork, program: Program, program_id: int, member_id: str, at: datetime
+) -> str:
+    """The tier a member held at a moment, replayed from the tier history."""
+    tier = program.first_tier
+    for event in uow.lifecycle.tier_events(program_id, member_id):
+        if event.occurred_at > at:
+            break
+        detail = event.detail or {}
+        if event.kind == "tier_changed":
+            tier = detail.get("to", tier)
+        elif event.kind in ("joined", "renewed"):
+            tier = detail.get("tier", tier)
+    return tier
+
+
+def attributes_as_of(
+    uow: UnitOfWork, program_id: int, member_id: str, at: datetime | None
+) -> dict[str, Any]:
+    """The member's attributes in effect at a moment (every change up to it, in time order);
+    with no moment, after every recorded change."""
+    values: dict[str, Any] = {}
+    for event in uow.lifecycle.attribute_events(program_id, member_id):
+        if at is not None and event.occurred_at > at:
+            break
+        for name, change in (event.detail or {}).get("changes", {}).items():
+            if change.get("to") is None:
+                values.pop(name, None)
+            else:
+                values[name] = change["to"]
+    return values
+
+
+def numeric(value: Any) -> Decimal:
+    if isinstance(value, bool) or value is None:
+        return Decimal(0)
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return Decimal(0)
+    return d if d.is_finite() else Decimal(0)
+
+
+# ----------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Measure:
+    """Measures one member's metrics at a moment, from what is recorded up to it."""
+
+    uow: UnitOfWork
+    stored: StoredProgram
+    row: Row[Any]
+    _spent: dict[tuple[datetime | None, datetime], tuple[Decimal, int]] = field(
+        default_factory=dict
+    )
+
+    @property
+    def program(self) -> Program:
+        return self.stored.program
+
+    def spend(self, since: datetime | None, until: datetime) -> tuple[Decimal, int]:
+        """Paid money and receipts in [since, until), asked once per window (a window's spend
+        and order count are one query)."""
+        if (since, until) not in self._spent:
+            pid, mid = self.stored.program_id, self.row.member_id
+            self._spent[(since, until)] = self.uow.receipts.spend(pid, mid, since, until)
+        return self._spent[(since, until)]
+
+    def values(
+        self, keys: set[MetricKey], at: datetime, period_start: datetime | None = None
+    ) -> dict[MetricKey, Decimal]:
+        """`at` is the moment measured; period metrics (tier year, previous year) end at it
+        (exclusive), point-in-time metrics include everything up to it."""
+        tz = zone(self.program.timezone)
+        pid, mid = self.stored.program_id, self.row.member_id
+        out: dict[MetricKey, Decimal] = {}
+        attrs: dict[str, Any] | None = None
+        for k in keys:
+            metric, days, attribute = k
+            if metric is Metric.CUMULATIVE_SPEND:
+                out[k] = self.spend(None, at + TICK)[0]
+            elif metric is Metric.ANNUAL_SPEND:
+                year_start = start_of_day(date(business_date(at, tz).year, 1, 1), tz)
+                out[k] = self.spend(year_start, at + TICK)[0]
+            elif metric is Metric.MEMBERSHIP_YEAR_SPEND:
+                out[k] = self.spend(self.term_start(), at + TICK)[0]
+            elif metric in (Metric.WINDOW_SPEND, Metric.WINDOW_ORDERS):
+                assert days is not None
+                spend, count = self.spend(at - timedelta(days=days), at + TICK)
+                out[k] = spend if metric is Metric.WINDOW_SPEND else Decimal(count)
+            elif metric is Metric.CUMULATIVE_POINTS:
+                out[k] = Decimal(self.row.points_earned_total)
+            elif metric is Metric.TIER_YEAR_SPEND:
+                out[k] = self.spend(period_start or self.row.joined_at, at)[0]
+            elif metric is Metric.PREVIOUS_YEAR_SPEND:
+                day = business_date(at, tz)
+                out[k] = self.spend(start_of_day(add_years(day, -1), tz), at)[0]
+            elif metric is Metric.STORED_VALUE:
+                out[k] = self.uow.stored_value.balance_at(pid, mid, at)
+            elif metric is Metric.ATTRIBUTE:
+                if attrs is None:
+                    attrs = attributes_as_of(self.uow, pid, mid, at)
+                out[k] = numeric(attrs.get(attribute or ""))
+            elif metric is Metric.NETWORK_POINTS:
+                out[k] = Decimal(network_points(self.uow, self.stored, self.row, at))
+            else:  # single_receipt, deposit: measured on a receipt or a deposit only
+                out[k] = Decimal(0)
+        return out
+
+    def term_start(self) -> datetime:
+        """The start of the current membership year (after the latest renewal)."""
+        months = self.program.membership.validity_months
+        if self.row.valid_until is None or months is None:
+            return self.row.joined_at
+        tz = zone(self.program.timezone)
+        start = start_of_day(add_months(self.row.valid_until + timedelta(days=1), -months), tz)
+        return max(start, self.row.joined_at)
+
+
+def network_points(uow: UnitOfWork, stored: StoredProgram, row: Row[Any], at: datetime) -> int:
+    """Own points plus the points of every directly referred client who counts; a member who
+    does not count himself (own points below the minimum, no active deposit) has none."""
+    review = stored.program.tier_review
+    pid = stored.program_id
+
+    def own(member_id: str) -> int:
+        return ledger.balance_as_of(uow, pid, member_id, at).points
+
+    def counts(member_id: str, points: int) -> bool:
+        if points < review.network_min_points:
+            return False
+        if review.network_requires_deposit:
+            return uow.stored_value.balance_at(pid, member_id, at) > 0
+        return True
+
+    mine = own(row.member_id)
+    if not counts(row.member_id, mine):
+        return 0
+    total = mine
+    for referred in uow.lifecycle.referred(pid, row.member_id, at):
+        if referred.status == "cancelled":
+            continue
+        theirs = own(referred.member_id)
+        if counts(referred.member_id, theirs):
+            total += theirs
+    return total
+
+
+# ----------------------------------------------------------------------------- reviews
+
+
+@dataclass
+class Outcome:
+    changed: dict[str, str] | None = None
+    kept: int = 0
+
+
+def review(
+    uow: UnitOfWork, stored: StoredProgram, member_id: str, as_of: datetime, now: datetime
+) -> Outcome:
+    """Reviews one (locked) member's tier as of a moment, as the program's tier_review says."""
+    row = uow.members.get(stored.program_id, member_id, lock=True)
+    if row is None or row.status != "active":
+        return Outcome()
+    kind = stored.program.tier_review.kind
+    if kind is ReviewKind.MET:
+        return _met(uow, stored, row, as_of, now)
+    if kind is ReviewKind.TIER_YEAR:
+        return _tier_year(uow, stored, row, as_of, now)
+    if kind is ReviewKind.ANNUAL_STEP:
+        return _annual_step(uow, stored, row, as_of, now)
+    return Outcome()
+
+
+def _month_start(at: datetime, program: Program) -> datetime:
+    tz = zone(program.timezone)
+    return start_of_day(business_date(at, tz).replace(day=1), tz)
+
+
+def _met(
+    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], as_of: datetime, now: datetime
+) -> Outcome:
+    program = stored.program
+    policy = program.tier_review
+    at = _month_start(as_of, program) if policy.monthly else as_of
+    keys = review_keys(program)
+    measure = Measure(uow, stored, row)
+    values = measure.values(keys, at)
+    met = tier_met(program, row.kind, values)
+    current = row.tier
+    if met == current:
+        return Outcome()
+    detail: dict[str, Any] = {"metrics": snapshot(values), "measured_at": at.isoformat()}
+    going_up = program.tier_index(met) > program.tier_index(current)
+    if going_up and policy.upgrade_delay_months:
+        tz = zone(program.timezone)
+        earlier = start_of_day(add_months(business_date(at, tz), -policy.upgrade_delay_months), tz)
+        before = measure.values(keys, earlier)
+        met_then = tier_met(program, row.kind, before)
+        target = lower(program, met, met_then)
+        if program.tier_index(target) <= program.tier_index(current):
+            return Outcome()  # met now, takes effect on a later 1st
+        met = target
+        detail["met_since"] = earlier.isoformat()
+        detail["metrics_then"] = snapshot(before)
+    why = (
+        explain(program.tier(met).qualify_any, values)
+        if going_up
+        else _why_down(program, current, values)
+    )
+    changed = change_tier(
+        uow,
+        stored.program_id,
+        row.member_id,
+        current,
+        met,
+        "review" if going_up else "review_downgrade",
+        at,
+        now,
+        JOB_ACTOR,
+        explain=why,
+        **detail,
+    )
+    return Outcome(changed)
+
+
+def _why_down(program: Program, current: str, values: dict[MetricKey, Decimal]) -> list[str]:
+    return explain(program.tier(current).qualify_any, values)
+
+
+def _tier_year(
+    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], as_of: datetime, now: datetime
+) -> Outcome:
+    """At each anniversary of the tier: kept for another card year when keep_any holds over the
+    year that ended, else down to fall_to (the first tier unless the tier says otherwise)."""
+    program = stored.program
+    tier = program.tier(row.tier)
+    if not tier.keep_any:
+        return Outcome()
+    tz = zone(program.timezone)
+    pid, mid = stored.program_id, row.member_id
+    since = tier_since(uow, pid, mid, as_of)
+    measure = Measure(uow, stored, row)
+    kept = 0
+    while True:
+        start_day = business_date(since, tz)
+        ends = start_of_day(add_years(start_day, 1), tz)  # the start of the next card year
+        if ends > as_of:
+            return Outcome(None, kept)
+        values = measure.values(needed(tier.keep_any), ends, period_start=since)
+        why = explain(tier.keep_any, values)
+        year = {
+            "from": start_day.isoformat(),
+            "through": (business_date(ends, tz) - timedelta(days=1)).isoformat(),
+        }
+        if holds_any(tier.keep_any, values):
+            uow.members.record(
+                pid,
+                mid,
+                "tier_kept",
+                {"tier": row.tier, "reason": "tier_year", "card_year": year, "explain": why},
+                JOB_ACTOR,
+                ends,
+                now,
+            )
+            kept += 1
+            since = ends
+            continue
+        target = fall_target(program, row.tier)
+        changed = change_tier(
+            uow,
+            pid,
+            mid,
+            row.tier,
+            target,
+            "tier_year",
+            ends,
+            now,
+            JOB_ACTOR,
+            card_year=year,
+            explain=why,
+            job_as_of=as_of.isoformat(),
+        )
+        return Outcome(changed, kept)
+
+
+def _annual_step(
+    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], as_of: datetime, now: datetime
+) -> Outcome:
+    """On the review date each year, a member whose spend in the year before is below the
+    tier's keep_any drops one tier (one step only), unless the tier began on or after it."""
+    program = stored.program
+    policy = program.tier_review
+    tier = program.tier(row.tier)
+    if not tier.keep_any:
+        return Outcome()
+    tz = zone(program.timezone)
+    today = business_date(as_of, tz)
+    review_day = date(today.year, policy.month, policy.day)
+    if review_day > today:
+        review_day = date(today.year - 1, policy.month, policy.day)
+    at = start_of_day(review_day, tz)
+    pid, mid = stored.program_id, row.member_id
+    if tier_since(uow, pid, mid, as_of) >= at:
+        return Outcome()
+    values = Measure(uow, stored, row).values(needed(tier.keep_any), at)
+    why = explain(tier.keep_any, values)
+    if holds_any(tier.keep_any, values):
+        uow.members.record(
+            pid,
+            mid,
+            "tier_kept",
+            {
+                "tier": row.tier,
+                "reason": "annual_step",
+                "review_date": review_day.isoformat(),
+                "explain": why,
+            },
+            JOB_ACTOR,
+            at,
+            now,
+        )
+        return Outcome(None, 1)
+    target = one_step_down(program, row.tier, row.kind)
+    changed = change_tier(
+        uow,
+        pid,
+        mid,
+        row.tier,
+        target,
+        "annual_step",
+        at,
+        now,
+        JOB_ACTOR,
+        review_date=review_day.isoformat(),
+        explain=why,
+        job_as_of=as_of.isoformat(),
+    )
+    return Outcome(changed)

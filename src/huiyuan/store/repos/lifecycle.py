@@ -1,0 +1,154 @@
+"""Membership lifecycle queries: tier applications, the history tier reviews read, members
+in id order for jobs, referred members, and closing a member's cards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select, update
+
+from ..schema import cards, member_history, members, tier_applications
+
+# History kinds that start a tier's time: the card year counts from the latest of them.
+TIER_EVENTS = ("joined", "tier_changed", "tier_kept", "renewed")
+
+
+class LifecycleRepo:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    # -- members for jobs
+
+    def member_ids_after(
+        self, program_id: int, after: str | None, limit: int, statuses: tuple[str, ...]
+    ) -> list[str]:
+        query = (
+            select(members.c.member_id)
+            .where(members.c.program_id == program_id, members.c.status.in_(statuses))
+            .order_by(members.c.member_id)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(members.c.member_id > after)
+        return list(self.conn.execute(query).scalars())
+
+    def referred(self, program_id: int, referrer_id: str, joined_by: datetime) -> list[Row[Any]]:
+        """Members who named this referrer at joining, joined by a moment."""
+        return list(
+            self.conn.execute(
+                select(members)
+                .where(
+                    members.c.program_id == program_id,
+                    members.c.referrer_id == referrer_id,
+                    members.c.joined_at <= joined_by,
+                )
+                .order_by(members.c.member_id)
+            )
+        )
+
+    def referrer_ids_after(self, program_id: int, after: str | None, limit: int) -> list[str]:
+        """Members named as referrer by anyone, in id order after a cursor."""
+        query = (
+            select(members.c.referrer_id)
+            .where(members.c.program_id == program_id, members.c.referrer_id.is_not(None))
+            .group_by(members.c.referrer_id)
+            .order_by(members.c.referrer_id)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(members.c.referrer_id > after)
+        return [r for r in self.conn.execute(query).scalars() if r is not None]
+
+    # -- history
+
+    def tier_events(self, program_id: int, member_id: str) -> list[Row[Any]]:
+        """Events that set or kept the tier, in the order they took effect."""
+        return list(
+            self.conn.execute(
+                select(member_history)
+                .where(
+                    member_history.c.program_id == program_id,
+                    member_history.c.member_id == member_id,
+                    member_history.c.kind.in_(TIER_EVENTS),
+                )
+                .order_by(member_history.c.occurred_at, member_history.c.history_id)
+            )
+        )
+
+    def attribute_events(self, program_id: int, member_id: str) -> list[Row[Any]]:
+        return list(
+            self.conn.execute(
+                select(member_history)
+                .where(
+                    member_history.c.program_id == program_id,
+                    member_history.c.member_id == member_id,
+                    member_history.c.kind == "attributes",
+                )
+                .order_by(member_history.c.occurred_at, member_history.c.history_id)
+            )
+        )
+
+    def history_page(
+        self, program_id: int, member_id: str, limit: int, before: int | None
+    ) -> list[Row[Any]]:
+        query = (
+            select(member_history)
+            .where(
+                member_history.c.program_id == program_id,
+                member_history.c.member_id == member_id,
+            )
+            .order_by(member_history.c.history_id.desc())
+            .limit(limit)
+        )
+        if before is not None:
+            query = query.where(member_history.c.history_id < before)
+        return list(self.conn.execute(query))
+
+    # -- cards
+
+    def close_cards(self, program_id: int, member_id: str) -> int:
+        result = self.conn.execute(
+            update(cards)
+            .where(
+                cards.c.program_id == program_id,
+                cards.c.member_id == member_id,
+                cards.c.status.in_(("active", "lost")),
+            )
+            .values(status="cancelled")
+        )
+        return int(result.rowcount or 0)
+
+    # -- tier applications
+
+    def add_application(self, values: dict[str, Any]) -> None:
+        self.conn.execute(insert(tier_applications).values(**values))
+
+    def application(self, program_id: int, application_no: str) -> Row[Any] | None:
+        return self.conn.execute(
+            select(tier_applications).where(
+                tier_applications.c.program_id == program_id,
+                tier_applications.c.application_no == application_no,
+            )
+        ).first()
+
+    def decide(self, program_id: int, application_no: str, **values: Any) -> None:
+        self.conn.execute(
+            update(tier_applications)
+            .where(
+                tier_applications.c.program_id == program_id,
+                tier_applications.c.application_no == application_no,
+            )
+            .values(**values)
+        )
+
+    def applications(
+        self, program_id: int, member_id: str | None, status: str | None, limit: int = 200
+    ) -> list[Row[Any]]:
+        query = select(tier_applications).where(tier_applications.c.program_id == program_id)
+        if member_id is not None:
+            query = query.where(tier_applications.c.member_id == member_id)
+        if status is not None:
+            query = query.where(tier_applications.c.status == status)
+        order = (tier_applications.c.occurred_at, tier_applications.c.application_no)
+        return list(self.conn.execute(query.order_by(*order).limit(limit)))

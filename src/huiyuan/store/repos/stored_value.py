@@ -1,0 +1,161 @@
+"""The stored-value ledger (储值): signed money entries and the queries over them.
+
+`members.stored_value` is a projection of these entries, moved in the same transaction as each
+entry is written; `bad_members` finds any member where the two disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, func, insert, select, update
+
+from ...domain.money import ZERO, money
+from ..schema import members, stored_value_entries
+
+sv = stored_value_entries
+
+
+class StoredValueRepo:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    @staticmethod
+    def _money(raw: Any) -> Decimal:
+        # sum()/coalesce() of a MoneyFen column come back already converted to yuan.
+        return money(raw) if raw is not None else ZERO
+
+    def add(self, values: dict[str, Any]) -> int:
+        """Appends an entry and moves the member's projection by its amount."""
+        entry_id = int(
+            self.conn.execute(insert(sv).values(**values).returning(sv.c.entry_id)).scalar_one()
+        )
+        self.conn.execute(
+            update(members)
+            .where(
+                members.c.program_id == values["program_id"],
+                members.c.member_id == values["member_id"],
+            )
+            .values(stored_value=members.c.stored_value + values["amount"])
+        )
+        return entry_id
+
+    def by_ref(self, program_id: int, member_id: str, kind: str, ref: str) -> Row[Any] | None:
+        return self.conn.execute(
+            select(sv).where(
+                sv.c.program_id == program_id,
+                sv.c.member_id == member_id,
+                sv.c.kind == kind,
+                sv.c.ref == ref,
+            )
+        ).first()
+
+    def sum_of(self, program_id: int, member_id: str, kind: str, ref_prefix: str) -> Decimal:
+        """The total of one member's entries of a kind whose ref starts with a prefix (the
+        refunds of one receipt)."""
+        raw = self.conn.execute(
+            select(func.coalesce(func.sum(sv.c.amount), 0)).where(
+                sv.c.program_id == program_id,
+                sv.c.member_id == member_id,
+                sv.c.kind == kind,
+                sv.c.ref.startswith(ref_prefix, autoescape=True),
+            )
+        ).scalar_one()
+        return self._money(raw)
+
+    def balance_before(self, program_id: int, member_id: str, moment: datetime) -> Decimal:
+        raw = self.conn.execute(
+            select(func.coalesce(func.sum(sv.c.amount), 0)).where(
+                sv.c.program_id == program_id,
+                sv.c.member_id == member_id,
+                sv.c.occurred_at < moment,
+            )
+        ).scalar_one()
+        return self._money(raw)
+
+    def balance_at(self, program_id: int, member_id: str, moment: datetime) -> Decimal:
+        """The balance after every entry with occurred_at ≤ moment."""
+        raw = self.conn.execute(
+            select(func.coalesce(func.sum(sv.c.amount), 0)).where(
+                sv.c.program_id == program_id,
+                sv.c.member_id == member_id,
+                sv.c.occurred_at <= moment,
+            )
+        ).scalar_one()
+        return self._money(raw)
+
+    def amounts_between(
+        self, program_id: int, member_id: str, since: datetime, until: datetime | None
+    ) -> list[Decimal]:
+        """The amounts of entries in [since, until), in the order they happened."""
+        query = select(sv.c.amount).where(
+            sv.c.program_id == program_id,
+            sv.c.member_id == member_id,
+            sv.c.occurred_at >= since,
+        )
+        if until is not None:
+            query = query.where(sv.c.occurred_at < until)
+        rows = self.conn.execute(query.order_by(sv.c.occurred_at, sv.c.entry_id))
+        return [r[0] for r in rows]
+
+    def first_moment(self, program_id: int, member_id: str) -> datetime | None:
+        result: datetime | None = self.conn.execute(
+            select(func.min(sv.c.occurred_at)).where(
+                sv.c.program_id == program_id, sv.c.member_id == member_id
+            )
+        ).scalar()
+        return result
+
+    def entries(self, program_id: int, member_id: str, limit: int = 200) -> list[Row[Any]]:
+        return list(
+            self.conn.execute(
+                select(sv)
+                .where(sv.c.program_id == program_id, sv.c.member_id == member_id)
+                .order_by(sv.c.entry_id.desc())
+                .limit(limit)
+            )
+        )
+
+    def holders_after(self, program_id: int, after: str | None, limit: int) -> list[str]:
+        """Members with any stored-value entry, in id order after a cursor (for jobs)."""
+        query = (
+            select(sv.c.member_id)
+            .where(sv.c.program_id == program_id)
+            .group_by(sv.c.member_id)
+            .order_by(sv.c.member_id)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(sv.c.member_id > after)
+        return list(self.conn.execute(query).scalars())
+
+    def bad_members(self, program_id: int | None = None) -> list[Row[Any]]:
+        """Members whose stored_value projection differs from the sum of their entries, or
+        whose balance is negative."""
+        sums = (
+            select(sv.c.program_id, sv.c.member_id, func.sum(sv.c.amount).label("s"))
+            .group_by(sv.c.program_id, sv.c.member_id)
+            .subquery()
+        )
+        total = func.coalesce(sums.c.s, 0)
+        query = select(
+            members.c.program_id,
+            members.c.member_id,
+            members.c.stored_value,
+            total.label("entries_sum"),
+        ).select_from(
+            members.outerjoin(
+                sums,
+                and_(
+                    sums.c.program_id == members.c.program_id,
+                    sums.c.member_id == members.c.member_id,
+                ),
+            )
+        )
+        # Compared in fen: both sides are integers in the database.
+        query = query.where((members.c.stored_value != total) | (members.c.stored_value < 0))
+        if program_id is not None:
+            query = query.where(members.c.program_id == program_id)
+        return list(self.conn.execute(query))
