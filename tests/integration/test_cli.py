@@ -156,11 +156,6 @@ def test_load_a_good_file(run, db, tmp_path):
     assert [code for code, _ in _program_rows(db)] == ["shop_two"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/programs.load renames with model_copy(update=...), which skips validation: "
-    "`--code 'Bad Code!'` stores a program under a code the program file would refuse",
-)
 def test_an_invalid_code_is_refused(run, db):
     result = run("program", "load", "supermarket", "--code", "Bad Code!", "--db", db)
     assert result.exit_code != 0

@@ -96,21 +96,11 @@ def test_an_unknown_tier_is_an_error():
     assert "platinum" in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Program._cross_refs is a model 'after' validator: an unknown tier is reported with "
-    "no field path ('') instead of benefits.rules[0].rates",
-)
 def test_an_unknown_tier_names_where_it_is():
     errors = _errors(GOOD.replace("rates = { gold", "rates = { platinum"))
     assert "benefits.rules[0].rates" in errors
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Program._cross_refs runs only once every field is valid, so an unknown tier is not "
-    "reported beside field errors (a float rate, a missing field, an unknown key)",
-)
 def test_an_unknown_tier_is_reported_beside_field_errors():
     text = (
         GOOD.replace('name_en = "Shop members"\n', "")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
 from ..domain.program import Program
-from ..errors import Conflict
+from ..errors import Conflict, Invalid
 from .context import Context, require_program
 
 
@@ -14,7 +16,15 @@ def load(
 ) -> dict[str, Any]:
     code = code or program.code
     if code != program.code:
-        program = program.model_copy(update={"code": code})
+        # Validated like the file itself: a code the file could not hold is refused here too.
+        try:
+            program = Program.model_validate({**program.model_dump(mode="json"), "code": code})
+        except ValidationError:
+            raise Invalid(
+                f"方案代码无效 / invalid program code {code!r}: lowercase letters, digits and _, "
+                "starting with a letter",
+                code="invalid_program_code",
+            ) from None
     now = ctx.now()
     with ctx.uow() as uow:
         existing = uow.programs.get(code)
