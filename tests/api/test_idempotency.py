@@ -236,3 +236,32 @@ def test_concurrent_returns_of_one_receipt_all_count(make_api):
     assert api.get(f"/members/{mid}").json()["points"] == 0
     with api.ctx.engine.connect() as conn:
         assert conn.execute(select(receipts.c.paid_net)).scalar_one() == Decimal("0.00")
+
+
+def test_a_quote_after_the_commit_is_the_commit_answer(make_api):
+    api = make_api("supermarket")
+    member = api.post(
+        "/members",
+        {
+            "name": "李雷",
+            "phone": "13700137000",
+            "id_number": "11010519491231002X",
+            "fee_paid": "5.00",
+            "joined_at": "2026-01-05T10:00:00+08:00",
+        },
+    ).json()["member_id"]
+    api.post(f"/members/{member}/activate", {})
+    body = {
+        "receipt_no": "Q-1",
+        "member_id": member,
+        "occurred_at": "2026-03-28T10:15:00+08:00",
+        "lines": [
+            {"line_no": 1, "sku": "A", "category": "food", "qty": "2", "list_price": "35.50"}
+        ],
+    }
+    committed = api.post("/purchases", body).json()
+    # 2 × 35.50 = 71.00 → 71 points; the balance is 71, not 142, when quoted again.
+    assert committed["balance"] == 71
+    assert api.post("/purchases/quote", body).json() == committed
+    other = {**body, "lines": [{**body["lines"][0], "qty": "3"}]}
+    assert api.post("/purchases/quote", other).status_code == 409

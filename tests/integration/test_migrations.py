@@ -49,3 +49,19 @@ def test_postgresql_migrations_match_tables():
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def test_migrated_audit_log_refuses_changes(tmp_path):
+    import pytest
+    from sqlalchemy.exc import DatabaseError
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO audit_log (recorded_at, action, outcome, detail) "
+            "VALUES ('2026-01-01 00:00:00', 'test', 'done', '{}')"
+        )
+    for statement in ("UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(DatabaseError), engine.begin() as conn:
+            conn.exec_driver_sql(statement)

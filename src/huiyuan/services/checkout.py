@@ -288,10 +288,15 @@ def _answer(
 
 
 def quote(ctx: Context, program_code: str, data: PurchaseIn) -> dict[str, Any]:
-    data = identify_at_till(ctx, program_code, data)
+    data = identify_at_till(ctx, program_code, data, replay_kind="purchase")
     at = moment(data.occurred_at, ctx.now())
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
+        # A receipt already recorded: the quote is what the commit answered (a resend of the
+        # commit would answer the same), not a second pricing on top of it.
+        first = replay(uow, stored.program_id, "purchase", data.receipt_no, body_fingerprint(data))
+        if first is not None:
+            return first
         row = resolve_member(
             uow, stored, data.member_id, data.card_no, lock=False, store=data.store
         )
