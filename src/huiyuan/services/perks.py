@@ -3,10 +3,13 @@ users of a shared account with their consent records, and priced services (deliv
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
+
+from sqlalchemy.exc import IntegrityError
 
 from ..domain.calendar import MonthDay, business_date, start_of_day, zone
 from ..domain.entitlements import claimable
@@ -14,7 +17,7 @@ from ..domain.identity import normalize_mobile, normalize_resident_id
 from ..domain.ledger import EntryKind
 from ..domain.lottery import roll, wins
 from ..domain.money import fmt, money
-from ..errors import Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound
 from ..security import mask_phone
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
@@ -29,7 +32,16 @@ from .inputs import (
     body_fingerprint,
     moment,
 )
-from .redemptions import issue_voucher
+from .redemptions import RETRIES, issue_voucher
+
+
+def _fingerprint(data: Any, *path: str) -> str:
+    """FIX (issue 4): the member (and entitlement) in the path are part of what was asked. The
+    body alone (use_no/draw_no, occurred_at) made the same number sent for another member or
+    another entitlement a "resend": it got the first member's answer (201) and nothing was
+    recorded. Now that is a different request (409 number_reused), as for returns.
+    Was: body_fingerprint(data)."""
+    return hashlib.sha256("\n".join([*path, body_fingerprint(data)]).encode()).hexdigest()
 
 
 def _member(uow: UnitOfWork, stored: StoredProgram, member_id: str, lock: bool = False) -> Any:
@@ -87,7 +99,7 @@ def use_entitlement(
 ) -> dict[str, Any]:
     now = ctx.now()
     at = moment(data.occurred_at, now)
-    fingerprint = body_fingerprint(data)
+    fingerprint = _fingerprint(data, member_id, code)
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
         pid = stored.program_id
@@ -98,6 +110,13 @@ def use_entitlement(
         if ent is None:
             raise NotFound(f"没有该权益 / no entitlement {code!r}", code="entitlement_not_found")
         row = _member(uow, stored, member_id, lock=True)
+        # FIX (issue 4, concurrency test): look again under the member lock. The same use_no
+        # sent by two clients at once both passed the first look; the second then answered
+        # `already_used` (or, for an unlimited service, failed on the request key: a 500)
+        # instead of the first answer. Was: only the look before the lock.
+        first = replay(uow, pid, "entitlement", data.use_no, fingerprint)
+        if first is not None:
+            return first
         if row.status != "active":
             raise Invalid("会员未开通或已停用 / membership not active", code="member_not_active")
         tz = zone(stored.program.timezone)
@@ -149,70 +168,95 @@ def use_entitlement(
 def draw(ctx: Context, program_code: str, member_id: str, data: LotteryDrawIn) -> dict[str, Any]:
     now = ctx.now()
     at = moment(data.occurred_at, now)
-    fingerprint = body_fingerprint(data)
-    with ctx.uow() as uow:
-        stored = require_program(uow, program_code)
-        pid = stored.program_id
-        first = replay(uow, pid, "lottery", data.draw_no, fingerprint)
-        if first is not None:
-            return first
-        lottery = stored.program.lottery
-        if lottery is None:
-            raise Invalid("本方案没有积分抽奖 / this program has no lottery", code="not_offered")
-        row = _member(uow, stored, member_id, lock=True)
-        if row.status != "active":
-            raise Invalid("会员未开通或已停用 / membership not active", code="member_not_active")
-        rate = lottery.win_rates.get(row.tier)
-        if rate is None:
-            raise Invalid("该等级不能参加抽奖 / this tier cannot enter", code="tier_not_eligible")
-        if lottery.points:
-            posting = ledger.Posting(pid, member_id, at, now, ref=data.draw_no, reason="lottery")
-            ledger.debit(uow, posting, lottery.points, EntryKind.REDEEM)
-        seed = secrets.token_hex(16)
-        rolled = roll(seed, data.draw_no, member_id)
-        won = wins(rolled, rate)
-        prize = None
-        note = None
-        if won:
-            reward = stored.program.rewards.reward(lottery.prize)
-            assert reward is not None
-            if reward.stock is not None and not uow.rewards.take_stock(
-                pid, reward.code, reward.stock, 1
-            ):
-                won, note = False, "奖品已送完 / the prize is out of stock"
-            else:
-                prize = reward.code
-        uow.perks.add_draw(
-            {
-                "program_id": pid,
-                "draw_no": data.draw_no,
-                "member_id": member_id,
-                "tier": row.tier,
-                "seed": seed,
-                "roll": str(rolled),
-                "win_rate": str(rate),
-                "won": won,
-                "points": lottery.points,
-                "prize": prize,
-                "occurred_at": at,
-                "recorded_at": now,
-            }
-        )
-        after = _member(uow, stored, member_id)
-        answer = {
-            "draw_no": data.draw_no,
-            "won": won,
-            "prize": prize,
-            "points": lottery.points,
-            "seed": seed,
-            "roll": str(rolled),
-            "win_rate": str(rate),
-            "note": note,
-            "balance": int(after.points),
-        }
-        uow.requests.put(pid, "lottery", data.draw_no, fingerprint, 201, answer, now)
-        uow.commit()
-        return answer
+    fingerprint = _fingerprint(data, member_id)
+    # FIX (issue 4, concurrency test): as in redemptions.redeem — the first wins of a prize race
+    # to create its stock row on PostgreSQL, and the same draw_no from two clients raced on the
+    # request key; both were unhandled IntegrityErrors (500). The loser now runs again (or
+    # answers as the first did); the same number is also looked up again under the member lock.
+    # Was: one attempt, no handling.
+    for _attempt in range(RETRIES):
+        try:
+            with ctx.uow() as uow:
+                stored = require_program(uow, program_code)
+                pid = stored.program_id
+                first = replay(uow, pid, "lottery", data.draw_no, fingerprint)
+                if first is not None:
+                    return first
+                lottery = stored.program.lottery
+                if lottery is None:
+                    raise Invalid(
+                        "本方案没有积分抽奖 / this program has no lottery", code="not_offered"
+                    )
+                row = _member(uow, stored, member_id, lock=True)
+                first = replay(uow, pid, "lottery", data.draw_no, fingerprint)
+                if first is not None:  # a concurrent resend committed first (see above)
+                    return first
+                if row.status != "active":
+                    raise Invalid(
+                        "会员未开通或已停用 / membership not active", code="member_not_active"
+                    )
+                rate = lottery.win_rates.get(row.tier)
+                if rate is None:
+                    raise Invalid(
+                        "该等级不能参加抽奖 / this tier cannot enter", code="tier_not_eligible"
+                    )
+                if lottery.points:
+                    posting = ledger.Posting(
+                        pid, member_id, at, now, ref=data.draw_no, reason="lottery"
+                    )
+                    ledger.debit(uow, posting, lottery.points, EntryKind.REDEEM)
+                seed = secrets.token_hex(16)
+                rolled = roll(seed, data.draw_no, member_id)
+                won = wins(rolled, rate)
+                prize = None
+                note = None
+                if won:
+                    reward = stored.program.rewards.reward(lottery.prize)
+                    assert reward is not None
+                    if reward.stock is not None and not uow.rewards.take_stock(
+                        pid, reward.code, reward.stock, 1
+                    ):
+                        won, note = False, "奖品已送完 / the prize is out of stock"
+                    else:
+                        prize = reward.code
+                uow.perks.add_draw(
+                    {
+                        "program_id": pid,
+                        "draw_no": data.draw_no,
+                        "member_id": member_id,
+                        "tier": row.tier,
+                        "seed": seed,
+                        "roll": str(rolled),
+                        "win_rate": str(rate),
+                        "won": won,
+                        "points": lottery.points,
+                        "prize": prize,
+                        "occurred_at": at,
+                        "recorded_at": now,
+                    }
+                )
+                after = _member(uow, stored, member_id)
+                answer = {
+                    "draw_no": data.draw_no,
+                    "won": won,
+                    "prize": prize,
+                    "points": lottery.points,
+                    "seed": seed,
+                    "roll": str(rolled),
+                    "win_rate": str(rate),
+                    "note": note,
+                    "balance": int(after.points),
+                }
+                uow.requests.put(pid, "lottery", data.draw_no, fingerprint, 201, answer, now)
+                uow.commit()
+                return answer
+        except IntegrityError:
+            with ctx.uow(write=False) as uow:
+                stored = require_program(uow, program_code)
+                first = replay(uow, stored.program_id, "lottery", data.draw_no, fingerprint)
+                if first is not None:
+                    return first
+    raise Conflict("请重试 / please retry", code="retry")
 
 
 def draws(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
