@@ -81,16 +81,14 @@ def _receipts(file: Path) -> Iterator[dict[str, Any]]:
 
 
 def baseline_run(url: str, program_id: int, file: Path) -> None:
-    kind = "sqlite" if url.startswith("sqlite") else "postgresql"
-    db = object.__new__(Database)
-    db.kind, db.url = kind, url
-    if kind == "sqlite":
-        db.path = Path(url.removeprefix("sqlite:///"))
+    db = Database.from_url(url)
+    kind = db.kind
     conn = db.raw()
     ph = "?" if kind == "sqlite" else "%s"
 
     def sql(table: str, cols: list[str]) -> str:
-        return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(ph for _ in cols)})"
+        names = ", ".join(f'"{c}"' for c in cols)  # "offset" is a keyword on PostgreSQL
+        return f"INSERT INTO {table} ({names}) VALUES ({', '.join(ph for _ in cols)})"
 
     r_cols = [
         "program_id",

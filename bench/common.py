@@ -52,7 +52,7 @@ class Scale:
 
 
 SCALES = {
-    "small": Scale("small", 1_000, 500, True, 2_000, 5.0, 2_000, 20_000, 5, 2_000, 300),
+    "small": Scale("small", 400, 400, True, 1_000, 3.0, 2_000, 20_000, 5, 2_000, 200),
     "full": Scale("full", 20_000, 5_000, True, 20_000, 15.0, 20_000, 1_000_000, 5, 2_000, 2_000),
 }
 
@@ -80,7 +80,9 @@ def _pg_dsn(url: str) -> str:
 
 
 class Database:
-    """A fresh database: a SQLite file under the work folder or a new PostgreSQL database."""
+    """A fresh database: a SQLite file under the work folder, or a new schema in the
+    PostgreSQL database of BENCH_PG (a schema drops without the checkpoint DROP DATABASE
+    waits for)."""
 
     def __init__(self, kind: str, workdir: Path, name: str):
         self.kind = kind
@@ -91,10 +93,9 @@ class Database:
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
             self.url = f"sqlite:///{self.path}"
         else:
-            self.dbname = f"bench_{name}_{uuid.uuid4().hex[:8]}"
-            base = PG_ADMIN.rsplit("/", 1)[0]
-            self.url = f"{base}/{self.dbname}"
-            self._admin("CREATE DATABASE " + self.dbname)
+            self.schema = f"bench_{name}_{uuid.uuid4().hex[:8]}"
+            self.url = f"{PG_ADMIN}?options=-csearch_path%3D{self.schema}"
+            self._admin(f"CREATE SCHEMA {self.schema}")
 
     def _admin(self, sql: str) -> None:
         import psycopg
@@ -116,33 +117,12 @@ class Database:
         command.stamp(alembic_config(engine), "head")
         engine.dispose()
 
-    def copy_to(self, name: str, workdir: Path) -> Database:
-        """A copy of this database (for a baseline that must start from the same rows)."""
-        if self.kind == "sqlite":
-            other = Database("sqlite", workdir, name)
-            src = sqlite3.connect(self.path)
-            src.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            dst = sqlite3.connect(other.path)
-            src.backup(dst)
-            src.close()
-            dst.close()
-            return other
-        other = object.__new__(Database)
-        other.kind, other.name = "postgresql", name
-        other.dbname = f"bench_{name}_{uuid.uuid4().hex[:8]}"
-        other.url = PG_ADMIN.rsplit("/", 1)[0] + "/" + other.dbname
-        self._admin(
-            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname='{self.dbname}'"
-        )
-        self._admin(f"CREATE DATABASE {other.dbname} TEMPLATE {self.dbname}")
-        return other
-
     def drop(self) -> None:
         if self.kind == "sqlite":
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
         else:
-            self._admin(f"DROP DATABASE IF EXISTS {self.dbname} WITH (FORCE)")
+            self._admin(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
 
     def raw(self) -> Any:
         """A plain DBAPI connection (sqlite3 or psycopg), autocommit off."""
@@ -153,7 +133,17 @@ class Database:
             return conn
         import psycopg
 
-        return psycopg.connect(_pg_dsn(self.url))
+        return psycopg.connect(_pg_dsn(PG_ADMIN), options=f"-csearch_path={self.schema}")
+
+    @classmethod
+    def from_url(cls, url: str) -> Database:
+        db = object.__new__(cls)
+        db.url = url
+        if url.startswith("sqlite"):
+            db.kind, db.path = "sqlite", Path(url.removeprefix("sqlite:///"))
+        else:
+            db.kind, db.schema = "postgresql", url.rsplit("%3D", 1)[1]
+        return db
 
 
 def sqlite_moment(value: datetime) -> str:

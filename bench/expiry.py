@@ -3,6 +3,7 @@ set-based UPDATE of the same lots on a copy of the database."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -17,14 +18,34 @@ def run(kind: str, workdir: Path) -> dict[str, Any]:
     sc = scale()
     n, per = sc.expiry_members, sc.lots_per_member
     db = Database(kind, workdir, "expiry")
-    copy: Database | None = None
     try:
         t = time.perf_counter()
         db.migrate()
         pid = load_program(db, "supermarket")
         points = expiry_data(db, pid, n, per)
         setup_s = time.perf_counter() - t
-        copy = db.copy_to("expiry_base", workdir)
+
+        # Baseline first, on the same rows and indexes: one UPDATE, timed to its commit point,
+        # then rolled back (cheaper than copying a database of millions of rows).
+        conn = db.raw()
+        cur = conn.cursor()
+        if kind == "sqlite":
+            cur.execute("BEGIN IMMEDIATE")
+        at = "'2026-12-31 16:00:00.000000'" if kind == "sqlite" else f"'{AS_OF}'"
+        t = time.perf_counter()
+        cur.execute(
+            f"UPDATE lots SET remaining = 0 WHERE program_id = {pid} AND remaining > 0 "
+            f"AND expires_at <= {at}"
+        )
+        updated = cur.rowcount
+        base_s = time.perf_counter() - t
+        if kind == "sqlite":
+            cur.execute("ROLLBACK")
+        else:
+            conn.rollback()
+            conn.autocommit = True
+            conn.execute("VACUUM ANALYZE lots")
+        conn.close()
 
         code, out, job_s = huiyuan(
             [
@@ -41,30 +62,10 @@ def run(kind: str, workdir: Path) -> dict[str, Any]:
         )
         if code != 0:
             raise RuntimeError(f"expire_points failed: {out[-2000:]}")
-        import json
-
         result = json.loads(out[out.index("{") :])
         vcode, vout, verify_s = huiyuan(["verify", "--db", db.url])
-
         # Startup of the CLI alone (imports, engine, migration check), to read the job's own time.
         _, _, startup_s = huiyuan(["program", "list", "--db", db.url])
-
-        conn = copy.raw()
-        t = time.perf_counter()
-        if kind == "sqlite":
-            conn.execute("BEGIN IMMEDIATE")
-        cur = conn.cursor()
-        cur.execute(
-            "UPDATE lots SET remaining = 0 WHERE program_id = {p} AND remaining > 0 "
-            "AND expires_at <= {a}".format(
-                p=pid,
-                a="'2026-12-31 16:00:00.000000'" if kind == "sqlite" else f"'{AS_OF}'",
-            )
-        )
-        updated = cur.rowcount
-        conn.execute("COMMIT") if kind == "sqlite" else conn.commit()
-        base_s = time.perf_counter() - t
-        conn.close()
         return {
             "members": n,
             "lots": n * per,
@@ -82,5 +83,3 @@ def run(kind: str, workdir: Path) -> dict[str, Any]:
         }
     finally:
         db.drop()
-        if copy is not None:
-            copy.drop()
