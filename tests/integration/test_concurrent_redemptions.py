@@ -97,7 +97,7 @@ def recorded(ctx: Context) -> dict[str, tuple[str, int]]:
     """redemption_no → (member, points) of every stored redemption, and each one's entries."""
     with ctx.engine.connect() as conn:
         rows = list(conn.execute(select(redemptions_table)))
-        refs = dict(
+        refs: dict[str, int] = dict(
             conn.execute(
                 select(ledger_entries.c.ref, func.count())
                 .where(ledger_entries.c.kind == "redeem")

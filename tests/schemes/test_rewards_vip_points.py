@@ -119,6 +119,11 @@ def test_offset_cap_gifts_and_transfers_as_a_balanced_pair(make_api):
         api, "/transfers", {**transfer, "transfer_no": "T2", "points": 60}, "insufficient_points"
     )
     refused(api, "/transfers", {**transfer, "transfer_no": "T3", "to_member": c}, "same_member")
+    # Points stay in their store: not to a member of store S02.
+    d = enroll(api, "13600136000", store="S02")
+    body = {**transfer, "transfer_no": "T4", "to_member": d, "points": 10}
+    refused(api, "/transfers", body, "other_store", 403)
+    assert (points(api, c), points(api, d)) == (59, 0)
 
 
 def test_birthday_month_services_and_vouchers_by_tier(make_api):

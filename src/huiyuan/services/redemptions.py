@@ -250,6 +250,7 @@ def transfer(ctx: Context, program_code: str, data: TransferIn) -> dict[str, Any
             )
         if data.from_member == data.to_member:
             raise Invalid("不能转给自己 / cannot transfer to the same member", code="same_member")
+        rows = {}
         for member_id in sorted((data.from_member, data.to_member)):
             row = uow.members.get(pid, member_id, lock=True)
             if row is None:
@@ -260,6 +261,11 @@ def transfer(ctx: Context, program_code: str, data: TransferIn) -> dict[str, Any
                 )
             if at < row.joined_at:
                 raise Invalid("转赠时间早于入会时间 / before joining", code="not_yet_member")
+            rows[member_id] = row
+        # FIX (issue 4): in a store-bound program (vip_points: "积分仅限本店使用，不可转移到
+        # 其他分店") points may not be given to a member of another store (403 other_store);
+        # members without a store are not limited, as at the till. Was: any two members.
+        check_store(stored, rows[data.to_member], rows[data.from_member].store)
         # FIX (issue 4, concurrency test): look again under the member locks. The same
         # transfer_no sent by two clients at once both passed the first look; on PostgreSQL the
         # second waited for the lock, moved the points a second time and then failed on the

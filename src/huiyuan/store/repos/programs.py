@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
-from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from ...domain.program import Program
 from ..schema import program_versions, programs
@@ -21,18 +21,12 @@ class StoredProgram:
     program: Program
 
 
-@lru_cache(maxsize=256)
-def _parse(program_id: int, version: int, config_key: str) -> Program:
-    import json
-
-    return Program.model_validate(json.loads(config_key))
-
-
-def _program(program_id: int, version: int, config: dict[str, Any]) -> Program:
-    import json
-
-    # Versions are immutable, so the parsed model can be cached by its content.
-    return _parse(program_id, version, json.dumps(config, sort_keys=True))
+# A program version never changes once stored, so its parsed model is kept per database
+# (engine) and version: a till request then costs one small query, not a parse.
+_PARSED: weakref.WeakKeyDictionary[Engine, dict[tuple[int, int], Program]] = (
+    weakref.WeakKeyDictionary()
+)
+_LOCK = threading.Lock()
 
 
 class ProgramRepo:
@@ -44,15 +38,21 @@ class ProgramRepo:
         if row is None:
             return None
         wanted = version or row.current_version
-        ver = self.conn.execute(
-            select(program_versions.c.config).where(
-                program_versions.c.program_id == row.program_id,
-                program_versions.c.version == wanted,
-            )
-        ).scalar_one()
-        return StoredProgram(
-            row.program_id, row.code, wanted, _program(row.program_id, wanted, ver)
-        )
+        key = (int(row.program_id), int(wanted))
+        with _LOCK:
+            cache = _PARSED.setdefault(self.conn.engine, {})
+            program = cache.get(key)
+        if program is None:
+            config = self.conn.execute(
+                select(program_versions.c.config).where(
+                    program_versions.c.program_id == row.program_id,
+                    program_versions.c.version == wanted,
+                )
+            ).scalar_one()
+            program = Program.model_validate(config)
+            with _LOCK:
+                cache[key] = program
+        return StoredProgram(row.program_id, row.code, wanted, program)
 
     def list(self) -> list[StoredProgram]:
         codes = self.conn.execute(select(programs.c.code).order_by(programs.c.code)).scalars()
