@@ -303,6 +303,11 @@ def quote(ctx: Context, program_code: str, data: PurchaseIn) -> dict[str, Any]:
         out = _outcome(uow, stored, row, data, at)
         tier = out.tier_changed["to"] if out.tier_changed else row.tier
         redeemed = data.points_to_redeem if out.priced.active else 0
+        if data.account_user is not None and redeemed > 0:
+            record_consent(
+                ctx, uow, stored, row.member_id, data.account_user, data.consent, "purchase",
+                data.receipt_no, at, keep=False,
+            )
         balance = int(row.points) + out.priced.points - redeemed
         answer = _answer(data, row.member_id, out, balance, tier)
         if data.pay_with_stored_value:  # issue 5: paid from stored value

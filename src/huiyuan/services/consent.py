@@ -22,9 +22,11 @@ def record_consent(
     ref_kind: str,
     ref: str,
     at: datetime,
+    keep: bool = True,
 ) -> None:
     """Someone other than the holder spends the account's points: they must be an authorised
-    user, and the program may require the holder's consent, kept sealed with the spending."""
+    user, and the program may require the holder's consent, kept sealed with the spending.
+    A quote checks the same (`keep=False`) without storing anything."""
     shared = stored.program.shared_accounts
     if account_user is None:
         return
@@ -46,6 +48,8 @@ def record_consent(
         raise Invalid("使用人身份证号码无效 / invalid ID number", code="invalid_id_number")
     if normalize_mobile(consent.user_mobile) is None:
         raise Invalid("使用人手机号无效 / invalid mobile", code="invalid_phone")
+    if not keep:
+        return
     uow.perks.add_consent(
         {
             "program_id": stored.program_id,

@@ -103,7 +103,9 @@ def credit(
     )
     settled = 0
     left = points
-    for claw_id, owed in uow.ledger.unsettled_debts(p.program_id, p.member_id):
+    # The debt projection is checked first: the per-clawback query is only needed when owed.
+    owing = uow.ledger.member_debt(p.program_id, p.member_id) > 0
+    for claw_id, owed in uow.ledger.unsettled_debts(p.program_id, p.member_id) if owing else []:
         if left == 0:
             break
         take = min(owed, left)
@@ -218,15 +220,7 @@ class BalanceAsOf:
 
 def balance_as_of(uow: UnitOfWork, program_id: int, member_id: str, as_of: datetime) -> BalanceAsOf:
     """Entries with occurred_at ≤ as_of, with expiry applied as of as_of (job run or not)."""
-    alive: dict[datetime, int] = {}
-    total = 0
-    for lot in uow.ledger.lots_as_of(program_id, member_id, as_of):
-        if lot.remaining <= 0:
-            continue
-        if lot.expires_at is not None and lot.expires_at <= as_of:
-            continue
-        total += lot.remaining
-        if lot.expires_at is not None:
-            alive[lot.expires_at] = alive.get(lot.expires_at, 0) + lot.remaining
-    total -= uow.ledger.debt_as_of(program_id, member_id, as_of)
-    return BalanceAsOf(total, sorted(alive.items()))
+    groups = uow.ledger.alive_by_expiry(program_id, member_id, as_of)
+    total = sum(n for _, n in groups) - uow.ledger.debt_as_of(program_id, member_id, as_of)
+    expiring = sorted((when, n) for when, n in groups if when is not None and n > 0)
+    return BalanceAsOf(total, expiring)

@@ -251,9 +251,13 @@ def review(
     return Outcome()
 
 
-def _month_start(at: datetime, program: Program) -> datetime:
+def _first_day(at: datetime, program: Program, months_back: int = 0) -> tuple[datetime, datetime]:
+    """The start of the 1st of at's month (months_back earlier) and the last moment of that day:
+    a level "fixed on the 1st" counts everything recorded on the 1st (deposit points credited by
+    the morning's accrue_deposits run included) and is dated at its start."""
     tz = zone(program.timezone)
-    return start_of_day(business_date(at, tz).replace(day=1), tz)
+    first = add_months(business_date(at, tz).replace(day=1), -months_back)
+    return start_of_day(first, tz), start_of_day(first + timedelta(days=1), tz) - TICK
 
 
 def _met(
@@ -261,19 +265,18 @@ def _met(
 ) -> Outcome:
     program = stored.program
     policy = program.tier_review
-    at = _month_start(as_of, program) if policy.monthly else as_of
+    at, measured = _first_day(as_of, program) if policy.monthly else (as_of, as_of)
     keys = review_keys(program)
     measure = Measure(uow, stored, row)
-    values = measure.values(keys, at)
+    values = measure.values(keys, measured)
     met = tier_met(program, row.kind, values)
     current = row.tier
     if met == current:
         return Outcome()
-    detail: dict[str, Any] = {"metrics": snapshot(values), "measured_at": at.isoformat()}
+    detail: dict[str, Any] = {"metrics": snapshot(values), "measured_at": measured.isoformat()}
     going_up = program.tier_index(met) > program.tier_index(current)
     if going_up and policy.upgrade_delay_months:
-        tz = zone(program.timezone)
-        earlier = start_of_day(add_months(business_date(at, tz), -policy.upgrade_delay_months), tz)
+        _, earlier = _first_day(as_of, program, policy.upgrade_delay_months)
         before = measure.values(keys, earlier)
         met_then = tier_met(program, row.kind, before)
         target = lower(program, met, met_then)

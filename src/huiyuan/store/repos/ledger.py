@@ -126,6 +126,42 @@ class LedgerRepo:
         )
         return [LotAsOf(r[0], r[1], r[1] - int(r[4]), r[2], r[3]) for r in rows]
 
+    def alive_by_expiry(
+        self, program_id: int, member_id: str, as_of: datetime
+    ) -> list[tuple[datetime | None, int]]:
+        """Unexpired points held at `as_of`, summed per expiry moment, in the database."""
+        drawn = (
+            select(allocations.c.lot_id, func.sum(allocations.c.points).label("drawn"))
+            .where(
+                allocations.c.program_id == program_id,
+                allocations.c.member_id == member_id,
+                allocations.c.occurred_at <= as_of,
+            )
+            .group_by(allocations.c.lot_id)
+            .subquery()
+        )
+        held = func.sum(lots.c.points - func.coalesce(drawn.c.drawn, 0))
+        rows = self.conn.execute(
+            select(lots.c.expires_at, held)
+            .select_from(lots.outerjoin(drawn, drawn.c.lot_id == lots.c.lot_id))
+            .where(
+                lots.c.program_id == program_id,
+                lots.c.member_id == member_id,
+                lots.c.earned_at <= as_of,
+                (lots.c.expires_at.is_(None)) | (lots.c.expires_at > as_of),
+            )
+            .group_by(lots.c.expires_at)
+        )
+        return [(r[0], int(r[1])) for r in rows if r[1]]
+
+    def member_debt(self, program_id: int, member_id: str) -> int:
+        debt = self.conn.execute(
+            select(members.c.debt).where(
+                members.c.program_id == program_id, members.c.member_id == member_id
+            )
+        ).scalar()
+        return int(debt or 0)
+
     def debt_as_of(self, program_id: int, member_id: str, as_of: datetime) -> int:
         owed = self.conn.execute(
             select(func.coalesce(func.sum(-ledger_entries.c.points), 0)).where(
