@@ -10,11 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
-
 from ..domain.ledger import EntryKind, InsufficientPoints, LotView, allocate, allocation_order
 from ..errors import Invalid
-from ..store.schema import members
 from ..store.uow import UnitOfWork
 
 
@@ -48,16 +45,7 @@ def _entry(uow: UnitOfWork, p: Posting, kind: EntryKind, points: int) -> int:
 def _move(
     uow: UnitOfWork, p: Posting, entry_id: int, points: int, debt: int = 0, earned: int = 0
 ) -> None:
-    uow.conn.execute(
-        update(members)
-        .where(members.c.program_id == p.program_id, members.c.member_id == p.member_id)
-        .values(
-            points=members.c.points + points,
-            debt=members.c.debt + debt,
-            last_entry_id=entry_id,
-            points_earned_total=members.c.points_earned_total + earned,
-        )
-    )
+    uow.ledger.move_member(p.program_id, p.member_id, points, debt, earned, entry_id)
 
 
 def _draw(uow: UnitOfWork, p: Posting, entry_id: int, drawn: list[tuple[int, int]]) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, func, insert, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, func, insert, select, update
 
 from ...domain.ledger import LotView
 from ..schema import allocations, ledger_entries, lots, members
@@ -21,29 +21,52 @@ class LotAsOf:
     expires_at: datetime | None
 
 
+_INSERT_ENTRY = insert(ledger_entries).returning(ledger_entries.c.entry_id)
+_INSERT_LOT = insert(lots).returning(lots.c.lot_id)
+_DRAW_LOT = (
+    update(lots)
+    .where(lots.c.lot_id == bindparam("lot"))
+    .values(remaining=lots.c.remaining - bindparam("n"))
+)
+_MOVE_MEMBER = (
+    update(members)
+    .where(members.c.program_id == bindparam("p"), members.c.member_id == bindparam("m"))
+    .values(
+        points=members.c.points + bindparam("d"),
+        debt=members.c.debt + bindparam("o"),
+        points_earned_total=members.c.points_earned_total + bindparam("g"),
+        last_entry_id=bindparam("e"),
+    )
+)
+
+
 class LedgerRepo:
     def __init__(self, conn: Connection):
         self.conn = conn
 
+    # Hot statements are built once: the values travel as parameters, so SQLAlchemy compiles
+    # and caches each statement once instead of building a new one per call.
+
     def add_entry(self, values: dict[str, Any]) -> int:
-        return int(
-            self.conn.execute(
-                insert(ledger_entries).values(**values).returning(ledger_entries.c.entry_id)
-            ).scalar_one()
-        )
+        return int(self.conn.execute(_INSERT_ENTRY, values).scalar_one())
 
     def add_lot(self, values: dict[str, Any]) -> int:
-        return int(
-            self.conn.execute(insert(lots).values(**values).returning(lots.c.lot_id)).scalar_one()
-        )
+        return int(self.conn.execute(_INSERT_LOT, values).scalar_one())
 
     def add_allocations(self, rows: list[dict[str, Any]]) -> None:
         if rows:
             self.conn.execute(insert(allocations), rows)
 
     def draw(self, lot_id: int, points: int) -> None:
+        self.conn.execute(_DRAW_LOT, {"lot": lot_id, "n": points})
+
+    def move_member(
+        self, program_id: int, member_id: str, points: int, debt: int, earned: int, entry_id: int
+    ) -> None:
+        """Moves the balance projection by one entry."""
         self.conn.execute(
-            update(lots).where(lots.c.lot_id == lot_id).values(remaining=lots.c.remaining - points)
+            _MOVE_MEMBER,
+            {"p": program_id, "m": member_id, "d": points, "o": debt, "g": earned, "e": entry_id},
         )
 
     def open_lots(self, program_id: int, member_id: str) -> list[LotView]:

@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from ..schema import cards, member_history, members
+
+_GET = select(members).where(
+    members.c.program_id == bindparam("p"), members.c.member_id == bindparam("m")
+)
+_GET_FOR_UPDATE = _GET.with_for_update()
 
 
 class MemberRepo:
@@ -18,13 +23,9 @@ class MemberRepo:
         self.conn.execute(insert(members).values(**values))
 
     def get(self, program_id: int, member_id: str, lock: bool = False) -> Row[Any] | None:
-        query = select(members).where(
-            members.c.program_id == program_id, members.c.member_id == member_id
-        )
-        if lock:
-            # PostgreSQL: one writer per member; SQLite's BEGIN IMMEDIATE already serialises.
-            query = query.with_for_update()
-        return self.conn.execute(query).first()
+        # PostgreSQL: one writer per member; SQLite's BEGIN IMMEDIATE already serialises.
+        query = _GET_FOR_UPDATE if lock else _GET
+        return self.conn.execute(query, {"p": program_id, "m": member_id}).first()
 
     def by_phone_hash(self, program_id: int, phone_hash: str) -> Row[Any] | None:
         return self.conn.execute(

@@ -17,7 +17,7 @@ class ReceiptRepo:
         self.conn = conn
 
     def add(self, values: dict[str, Any], lines: list[dict[str, Any]]) -> None:
-        self.conn.execute(insert(receipts).values(**values))
+        self.conn.execute(insert(receipts), values)
         self.conn.execute(insert(receipt_lines), lines)
 
     def get(self, program_id: int, receipt_no: str) -> Row[Any] | None:

@@ -43,13 +43,14 @@ class RequestRepo:
         now: datetime,
     ) -> None:
         self.conn.execute(
-            insert(requests).values(
-                program_id=program_id,
-                kind=kind,
-                ref=ref,
-                body_hash=body_hash,
-                status_code=status_code,
-                response=response,
-                created_at=now,
-            )
+            insert(requests),
+            {
+                "program_id": program_id,
+                "kind": kind,
+                "ref": ref,
+                "body_hash": body_hash,
+                "status_code": status_code,
+                "response": response,
+                "created_at": now,
+            },
         )
