@@ -3,8 +3,8 @@ points, and the monthly referral reward. Pure: amounts in, amounts out."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from decimal import Decimal
 
 from .calendar import add_months
@@ -40,6 +40,27 @@ def lowest_balance(opening: Decimal, amounts: Iterable[Decimal]) -> Decimal:
         balance += amount
         low = min(low, balance)
     return max(low, ZERO)
+
+
+def monthly_lows(
+    moves: Sequence[tuple[datetime, Decimal]], months: Sequence[tuple[datetime, datetime]]
+) -> list[Decimal]:
+    """The lowest balance of each [start, end) period (in time order, not overlapping), from
+    all of an account's entries in the order they happened, in one pass."""
+    out: list[Decimal] = []
+    balance = Decimal(0)
+    i = 0
+    for start, end in months:
+        while i < len(moves) and moves[i][0] < start:
+            balance += moves[i][1]
+            i += 1
+        low = balance
+        while i < len(moves) and moves[i][0] < end:
+            balance += moves[i][1]
+            low = min(low, balance)
+            i += 1
+        out.append(max(low, ZERO))
+    return out
 
 
 def lowest_after(balance_then: Decimal, later: Iterable[Decimal]) -> Decimal:

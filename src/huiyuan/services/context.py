@@ -20,6 +20,8 @@ class Context:
     engine: Engine
     sealer: Sealer
     clock: Callable[[], datetime] = field(default=utcnow)
+    # Tokens seen recently: token id → (digest, name, role, monotonic time checked).
+    token_cache: dict[str, tuple[str, str, str, float]] = field(default_factory=dict)
 
     def uow(self, write: bool = True) -> UnitOfWork:
         return UnitOfWork(self.engine, write=write)

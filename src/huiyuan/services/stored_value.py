@@ -357,15 +357,17 @@ def accrue(
     assert rule is not None
     pid = stored.program_id
     tz = zone(stored.program.timezone)
+    months = complete_months(uow, stored, member_id, as_of)
+    done = uow.lifecycle.ledger_refs(pid, member_id, "earn", "accrual:")
+    todo = [m for m in months if f"accrual:{m[2]}" not in done]
+    moves = uow.stored_value.moves(pid, member_id)
+    lows = rules.monthly_lows(moves, [(start, end) for start, end, _ in todo])
     total = 0
-    for start, end, label in complete_months(uow, stored, member_id, as_of):
-        ref = f"accrual:{label}"
-        if uow.ledger.entry_by_ref(pid, member_id, "earn", ref) is not None:
-            continue
-        low = lowest_in_month(uow, pid, member_id, start, end)
+    for (_, _, label), low in zip(todo, lows, strict=True):
         points = rules.accrual_points(low, rule)
         if points <= 0:
             continue
+        ref = f"accrual:{label}"
         reason = f"deposit points for {label}: lowest balance {fmt(low)}"
         posting = ledger.Posting(pid, member_id, as_of, now, ref=ref, reason=reason)
         ledger.credit(uow, posting, points, expires_at(stored.program.expiry, as_of, tz))
@@ -383,24 +385,25 @@ def settle(
     assert rule is not None
     program = stored.program
     pid = stored.program_id
+    done = uow.stored_value.refs(pid, referrer_id, Kind.REWARD, "referral:")
+    events = uow.lifecycle.tier_events(pid, referrer_id)
     total = ZERO
     for client in uow.lifecycle.referred(pid, referrer_id, as_of):
-        for start, end, label in complete_months(uow, stored, client.member_id, as_of):
-            ref = f"referral:{label}:{client.member_id}"
-            if uow.stored_value.by_ref(pid, referrer_id, Kind.REWARD, ref) is not None:
-                continue
-            tier = tier_as_of(uow, program, pid, referrer_id, start)
+        cid = client.member_id
+        months = complete_months(uow, stored, cid, as_of)
+        todo = [m for m in months if f"referral:{m[2]}:{cid}" not in done]
+        moves = uow.stored_value.moves(pid, cid)
+        lows = rules.monthly_lows(moves, [(start, end) for start, end, _ in todo])
+        for (start, _, label), held in zip(todo, lows, strict=True):
+            tier = tier_as_of(uow, program, pid, referrer_id, start, events)
             rate = rule.rates.get(tier)
             if rate is None:
                 continue
-            held = lowest_in_month(uow, pid, client.member_id, start, end)
             amount = rules.reward(held, rate, rule)
             if amount <= 0:
                 continue
-            reason = (
-                f"referral reward {label}: {client.member_id} held {fmt(held)}, "
-                f"{tier} {rate * 100}%"
-            )
+            ref = f"referral:{label}:{cid}"
+            reason = f"referral reward {label}: {cid} held {fmt(held)}, {tier} {rate * 100}%"
             _entry(uow, pid, referrer_id, Kind.REWARD, amount, as_of, now, ref, reason)
             total += amount
     return total

@@ -77,11 +77,18 @@ def tier_since(uow: UnitOfWork, program_id: int, member_id: str, upto: datetime)
 
 
 def tier_as_of(
-    uow: UnitOfWork, program: Program, program_id: int, member_id: str, at: datetime
+    uow: UnitOfWork,
+    program: Program,
+    program_id: int,
+    member_id: str,
+    at: datetime,
+    events: list[Row[Any]] | None = None,
 ) -> str:
     """The tier a member held at a moment, replayed from the tier history."""
     tier = program.first_tier
-    for event in uow.lifecycle.tier_events(program_id, member_id):
+    if events is None:
+        events = uow.lifecycle.tier_events(program_id, member_id)
+    for event in events:
         if event.occurred_at > at:
             break
         detail = event.detail or {}

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
 
-from ..schema import cards, member_history, members, tier_applications
+from ..schema import cards, ledger_entries, member_history, members, tier_applications
 
 # History kinds that start a tier's time: the card year counts from the latest of them.
 TIER_EVENTS = ("joined", "tier_changed", "tier_kept", "renewed")
@@ -104,6 +104,19 @@ class LifecycleRepo:
         if before is not None:
             query = query.where(member_history.c.history_id < before)
         return list(self.conn.execute(query))
+
+    def ledger_refs(self, program_id: int, member_id: str, kind: str, prefix: str) -> set[str]:
+        """The refs of a member's points entries of a kind starting with a prefix (the months
+        already credited with deposit points)."""
+        rows = self.conn.execute(
+            select(ledger_entries.c.ref).where(
+                ledger_entries.c.program_id == program_id,
+                ledger_entries.c.member_id == member_id,
+                ledger_entries.c.kind == kind,
+                ledger_entries.c.ref.startswith(prefix, autoescape=True),
+            )
+        )
+        return {r for r in rows.scalars() if r is not None}
 
     # -- cards
 

@@ -100,6 +100,26 @@ class StoredValueRepo:
         rows = self.conn.execute(query.order_by(sv.c.occurred_at, sv.c.entry_id))
         return [r[0] for r in rows]
 
+    def moves(self, program_id: int, member_id: str) -> list[tuple[datetime, Decimal]]:
+        """Every entry's (occurred_at, amount), in the order they happened."""
+        rows = self.conn.execute(
+            select(sv.c.occurred_at, sv.c.amount)
+            .where(sv.c.program_id == program_id, sv.c.member_id == member_id)
+            .order_by(sv.c.occurred_at, sv.c.entry_id)
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def refs(self, program_id: int, member_id: str, kind: str, prefix: str) -> set[str]:
+        rows = self.conn.execute(
+            select(sv.c.ref).where(
+                sv.c.program_id == program_id,
+                sv.c.member_id == member_id,
+                sv.c.kind == kind,
+                sv.c.ref.startswith(prefix, autoescape=True),
+            )
+        )
+        return set(rows.scalars())
+
     def first_moment(self, program_id: int, member_id: str) -> datetime | None:
         result: datetime | None = self.conn.execute(
             select(func.min(sv.c.occurred_at)).where(
