@@ -150,6 +150,17 @@ def _guard_clear(uow: UnitOfWork, stored: StoredProgram, card_no: str) -> None:
         uow.identity.put_guard(stored.program_id, card_no, 0, None, None)
 
 
+def _wrong_credentials(
+    uow: UnitOfWork, stored: StoredProgram, counted_card: str | None, now: datetime
+) -> HuiyuanError:
+    """The refusal for wrong credentials; on a channel that counts attempts, the attempt is
+    counted against the card and may lock it."""
+    if counted_card is None:
+        return _wrong(None)
+    until, left = _guard_fail(uow, stored, counted_card, now)
+    return _locked(until, now) if until else _wrong(left)
+
+
 def _wrong(attempts_left: int | None) -> Forbidden:
     extra: dict[str, Any] = {}
     if attempts_left is not None:
@@ -253,12 +264,7 @@ def report_lost(
                 ok = _same_name(member.name, data.name)
                 ok = _phone_matches(sealer, member, data.phone) and ok
         if refusal is None and not ok:
-            attempts_left = None
-            if counted:
-                until, attempts_left = _guard_fail(uow, stored, card_no, now)
-                refusal = _locked(until, now) if until else _wrong(attempts_left)
-            else:
-                refusal = _wrong(None)
+            refusal = _wrong_credentials(uow, stored, card_no if counted else None, now)
         if refusal is not None:
             audit.record(
                 uow,
@@ -537,11 +543,7 @@ def set_password(
                 fields=["old_password", "id_number"],
             )
         if refusal is None and not ok:
-            if counted:
-                until, left = _guard_fail(uow, stored, card_no, now)
-                refusal = _locked(until, now) if until else _wrong(left)
-            else:
-                refusal = _wrong(None)
+            refusal = _wrong_credentials(uow, stored, card_no if counted else None, now)
         if refusal is not None:
             audit.record(
                 uow,
@@ -718,11 +720,7 @@ def identify_at_till(
                     ok = _pin_matches(card, ident.password) and ok
                     counted_card = card.card_no
         if refusal is None and not ok:
-            if counted_card is not None:
-                until, left = _guard_fail(uow, stored, counted_card, now)
-                refusal = _locked(until, now) if until else _wrong(left)
-            else:
-                refusal = _wrong(None)
+            refusal = _wrong_credentials(uow, stored, counted_card, now)
         if refusal is not None:
             audit.record(
                 uow,

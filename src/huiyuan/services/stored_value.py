@@ -317,14 +317,6 @@ def refund(
 # ----------------------------------------------------------------------------- monthly
 
 
-def lowest_in_month(
-    uow: UnitOfWork, program_id: int, member_id: str, month_start: datetime, month_end: datetime
-) -> Decimal:
-    opening = uow.stored_value.balance_before(program_id, member_id, month_start)
-    moves = uow.stored_value.amounts_between(program_id, member_id, month_start, month_end)
-    return rules.lowest_balance(opening, moves)
-
-
 def complete_months(
     uow: UnitOfWork, stored: StoredProgram, member_id: str, as_of: datetime
 ) -> list[tuple[datetime, datetime, str]]:

@@ -65,16 +65,6 @@ class StoredValueRepo:
         ).scalar_one()
         return self._money(raw)
 
-    def balance_before(self, program_id: int, member_id: str, moment: datetime) -> Decimal:
-        raw = self.conn.execute(
-            select(func.coalesce(func.sum(sv.c.amount), 0)).where(
-                sv.c.program_id == program_id,
-                sv.c.member_id == member_id,
-                sv.c.occurred_at < moment,
-            )
-        ).scalar_one()
-        return self._money(raw)
-
     def balance_at(self, program_id: int, member_id: str, moment: datetime) -> Decimal:
         """The balance after every entry with occurred_at ≤ moment."""
         raw = self.conn.execute(
