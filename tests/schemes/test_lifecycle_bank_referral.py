@@ -6,7 +6,8 @@ deposit; measured on the 1st, an upgrade effective the next 1st) and the monthly
 (VIP1 0.4% / VIP2 0.6% / VIP3 0.7% of each referred client's monthly deposit, capped at
 400000.00), credited to the referrer's stored value by settle_referrals.
 
-Jobs run on each 1st in the order accrue_deposits → evaluate_tiers → settle_referrals.
+Jobs run on each 1st in the order accrue_deposits → evaluate_tiers → settle_referrals (the
+scheduler's default times).
 """
 
 from __future__ import annotations
@@ -47,9 +48,15 @@ def withdraw(api: Any, mid: str, no: str, amount: str, at: str) -> Any:
 
 
 def first_of_month(api: Any, day: str) -> None:
-    at = f"{day}T00:00:00+08:00"
-    for name in ("accrue_deposits", "evaluate_tiers", "settle_referrals"):
-        job(api, name, at)
+    """The 1st as the scheduler runs it: accrue_deposits 00:15, evaluate_tiers 00:20 (levels
+    measured over the 1st, so the points credited at 00:15 count, and dated 00:00),
+    settle_referrals 00:30."""
+    for name, at in (
+        ("accrue_deposits", "00:15"),
+        ("evaluate_tiers", "00:20"),
+        ("settle_referrals", "00:30"),
+    ):
+        job(api, name, f"{day}T{at}:00+08:00")
 
 
 def points(api: Any, mid: str) -> int:

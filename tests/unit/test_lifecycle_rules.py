@@ -73,3 +73,24 @@ def test_program_files_are_checked():
     base["tier_review"] = {"kind": "met", "upgrade_delay_months": 1}
     with pytest.raises(ProgramFileInvalid, match="monthly"):
         parse_program(base)
+
+
+def test_monthly_lows_in_one_pass():
+    from datetime import UTC, datetime
+
+    def at(month: int, day: int) -> datetime:
+        return datetime(2026, month, day, tzinfo=UTC)
+
+    moves = [
+        (at(1, 31), D("300000.00")),  # arrives on Jan 31: January's lowest is 0.00
+        (at(3, 10), D("-100000.00")),
+        (at(3, 20), D("50000.00")),
+    ]
+    months = [(at(m, 1), at(m + 1, 1)) for m in (1, 2, 3, 4)]
+    assert sv.monthly_lows(moves, months) == [
+        D("0.00"),
+        D("300000.00"),
+        D("200000.00"),
+        D("250000.00"),
+    ]
+    assert sv.monthly_lows(moves, months[2:]) == [D("200000.00"), D("250000.00")]
