@@ -305,8 +305,16 @@ def quote(ctx: Context, program_code: str, data: PurchaseIn) -> dict[str, Any]:
         redeemed = data.points_to_redeem if out.priced.active else 0
         if data.account_user is not None and redeemed > 0:
             record_consent(
-                ctx, uow, stored, row.member_id, data.account_user, data.consent, "purchase",
-                data.receipt_no, at, keep=False,
+                ctx,
+                uow,
+                stored,
+                row.member_id,
+                data.account_user,
+                data.consent,
+                "purchase",
+                data.receipt_no,
+                at,
+                keep=False,
             )
         balance = int(row.points) + out.priced.points - redeemed
         answer = _answer(data, row.member_id, out, balance, tier)
