@@ -103,7 +103,12 @@ def job_run(path: str) -> tuple[str, int] | None:
 def test_expiry_job_killed_half_way_resumes_without_double_expiry(db, tmp_path):
     url, ctx = db
     path = url.removeprefix("sqlite:///")
-    env = {**os.environ, "HUIYUAN_JOB_CHUNK": "5", "HUIYUAN_SCHEDULER": "0"}
+    env = {
+        **os.environ,
+        "HUIYUAN_JOB_CHUNK": "5",
+        "HUIYUAN_SCHEDULER": "0",
+        "HUIYUAN_JOB_DRILL_PAUSE": "0.05",  # 30 chunks: 1.5 s in which to kill it half-way
+    }
     args = cli("jobs", "run", "expire_points", "--program", CODE, "--as-of", AS_OF, "--db", url)
     first = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     killed_at = None

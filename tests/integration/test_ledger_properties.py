@@ -439,9 +439,11 @@ def normalized(s: dict[str, Any]) -> dict[str, Any]:
             )
             for lt in s["lots"]
         ],
-        "allocations": [
+        # Which lots each entry drew, as a set: the order of rows within one entry means
+        # nothing, and a database may insert a set-based draw in any order.
+        "allocations": sorted(
             (entry_ix[a.entry_id], lot_ix[a.lot_id], int(a.points)) for a in s["allocations"]
-        ],
+        ),
         "balance": s["balance"],
     }
 

@@ -9,6 +9,7 @@ finished run answers with its record instead of running twice.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -67,6 +68,14 @@ def chunk_size(default: int = 500) -> int:
         return default
 
 
+def _drill_pause() -> None:
+    """Crash drills (HUIYUAN_JOB_DRILL_PAUSE seconds between chunks) give a test the time to
+    kill a run half-way however fast the machine; unset, nothing waits."""
+    pause = os.environ.get("HUIYUAN_JOB_DRILL_PAUSE")
+    if pause:
+        time.sleep(float(pause))
+
+
 def chunks(
     ctx: Context,
     pick: Callable[[UnitOfWork, str | None, int], list[str]],
@@ -98,6 +107,7 @@ def chunks(
             if isinstance(state, JobState) and state.checkpoint is not None:
                 state.checkpoint(uow)
             uow.commit()
+        _drill_pause()
 
 
 def run_job(
