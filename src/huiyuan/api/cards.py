@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from ..services import adjustments, audit, cards, profile
 from ..services.inputs import (
@@ -24,6 +24,7 @@ from ..services.inputs import (
     ReissueIn,
     ReportLostIn,
 )
+from ..services.member_code import member_code_svg
 from ..services.tokens import Caller
 from .deps import Ctx, Manager, Reader, Till, allow
 
@@ -164,3 +165,9 @@ def program_audit_log(
     return _audit_query(
         ctx, program, action, member_id, card_no, role, outcome, since, until, before, limit
     )
+
+
+@router.get(P + "/members/{member_id}/member-code.svg")
+def member_code(program: str, member_id: Ref, ctx: Ctx, _: Reader) -> Response:
+    """会员码 / the member's card number as a printable QR code (SVG)."""
+    return Response(member_code_svg(ctx, program, member_id), media_type="image/svg+xml")

@@ -294,7 +294,27 @@
     text("m-guide", m.guide_id);
     $("member-panel").hidden = false;
     $("results").hidden = true;
-    await Promise.all([loadBalance(), loadLedger(false)]);
+    await Promise.all([loadBalance(), loadLedger(false), loadCode()]);
+  }
+
+  async function loadCode() {
+    // The printable member code (QR of the card number), fetched with the token and shown as
+    // a data: image, which the page's content security policy allows.
+    const img = $("m-code");
+    img.hidden = true;
+    try {
+      const response = await fetch(programPath("/members/" + encodeURIComponent(state.member) + "/member-code.svg"), {
+        headers: { Authorization: "Bearer " + state.token },
+        cache: "no-store",
+        credentials: "omit",
+        referrerPolicy: "no-referrer",
+      });
+      if (!response.ok) return;
+      img.src = "data:image/svg+xml;base64," + window.btoa(await response.text());
+      img.hidden = false;
+    } catch (e) {
+      /* no card, or offline: the rest of the page stands */
+    }
   }
 
   async function loadBalance() {
