@@ -125,6 +125,33 @@ def program_check(file: Path) -> None:
     typer.echo(f"ok: {program.code} ({program.name})")
 
 
+@token_app.command("list")
+def token_list(db: DbOpt = None) -> None:
+    """列出令牌（不含密钥）/ list tokens (never their secrets)."""
+    from .services.tokens import list_tokens
+
+    ctx = _ctx(db, migrate=True)
+    for t in list_tokens(ctx):
+        state = f"revoked {t['revoked_at']}" if t["revoked_at"] else "active"
+        typer.echo(f"{t['token_id']}\t{t['role']}\t{t['name']}\t{t['created_at']}\t{state}")
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: Annotated[str, typer.Argument(help="the id shown by `token list`")],
+    db: DbOpt = None,
+) -> None:
+    """吊销令牌 / revoke a token."""
+    from .services.tokens import revoke_token
+
+    ctx = _ctx(db, migrate=True)
+    try:
+        revoke_token(ctx, token_id)
+    except HuiyuanError as exc:
+        fail(exc.detail)
+    typer.echo(f"已吊销 / revoked: {token_id}")
+
+
 @token_app.command("create")
 def token_create(
     role: Annotated[str, typer.Option("--role")],

@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 from huiyuan.api.app import create_app
 from huiyuan.bootstrap import make_context
 from huiyuan.cli import app
+from huiyuan.errors import Unauthorized
+from huiyuan.services.tokens import authenticate
 from huiyuan.settings import Settings
 from huiyuan.store.schema import programs
 
@@ -209,3 +211,23 @@ def test_an_unusable_database_is_one_line(run, tmp_path):
     result = run("init", "--db", f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
     assert result.exit_code != 0
     _one_line(result.stderr)
+
+
+def test_token_list_and_revoke(run, db):
+    assert run("init", "--db", db).exit_code == 0
+    made = run("token", "create", "--role", "cashier", "--name", "till-9", "--db", db)
+    token = made.stdout.strip().splitlines()[-1]
+    token_id = token.split("_")[1]
+    listed = run("token", "list", "--db", db)
+    assert token_id in listed.stdout and "active" in listed.stdout
+    assert token.split("_", 2)[2] not in listed.stdout  # never the secret
+    assert run("token", "revoke", token_id, "--db", db).exit_code == 0
+    assert "revoked" in run("token", "list", "--db", db).stdout
+    ctx = make_context(Settings(secret_key=KEY), db)
+    try:
+        with pytest.raises(Unauthorized):
+            authenticate(ctx, token)
+    finally:
+        ctx.engine.dispose()
+    again = run("token", "revoke", token_id, "--db", db)
+    assert again.exit_code != 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from ..errors import Invalid, Unauthorized
+from ..errors import Invalid, NotFound, Unauthorized
 from ..security import new_token, same_digest, split_token, token_digest
 from .context import Context
 
@@ -57,3 +57,28 @@ def authenticate(ctx: Context, token: str) -> Caller:
         raise Unauthorized("令牌无效 / invalid token", code="invalid_token")
     ctx.token_cache[token_id] = (found[2], found[0], found[1], time.monotonic())
     return Caller(token_id, found[0], found[1])
+
+
+def list_tokens(ctx: Context) -> list[dict[str, str | None]]:
+    """Every token without its secret: id, name, role, when created and revoked."""
+    with ctx.uow(write=False) as uow:
+        return [
+            {
+                "token_id": t.token_id,
+                "name": t.name,
+                "role": t.role,
+                "created_at": t.created_at.isoformat(),
+                "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+            }
+            for t in uow.tokens.all()
+        ]
+
+
+def revoke_token(ctx: Context, token_id: str) -> None:
+    """Revokes a token by its id (the part after `hy_`); a server that checked it in the last
+    TOKEN_CACHE_SECONDS keeps trusting it until then."""
+    with ctx.uow() as uow:
+        if not uow.tokens.revoke(token_id, ctx.now()):
+            raise NotFound(f"没有该有效令牌 / no active token {token_id!r}", code="token_not_found")
+        uow.commit()
+    ctx.token_cache.pop(token_id, None)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, Row, insert, select, update
 
 from ..schema import tokens
 
@@ -28,3 +29,14 @@ class TokenRepo:
             )
         ).first()
         return None if row is None else (row[0], row[1], row[2])
+
+    def all(self) -> list[Row[Any]]:
+        return list(self.conn.execute(select(tokens).order_by(tokens.c.created_at)))
+
+    def revoke(self, token_id: str, now: datetime) -> bool:
+        result = self.conn.execute(
+            update(tokens)
+            .where(tokens.c.token_id == token_id, tokens.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        return result.rowcount == 1
