@@ -196,3 +196,26 @@ def test_commission_and_monthly_report(ctx, program):
     assert row["sales"] == "2000.00"
     assert row["commission"] == "36.00"
     assert Decimal(row["commission"]) == Decimal("1200.00") * Decimal("0.03")
+
+
+def test_guides_over_http_and_their_members(make_api):
+    api = make_api("guide_store")
+    made = api.post("/guides", {"guide_id": "G01", "name": "李娜", "store": "S01", "active": True})
+    assert made.status_code == 201 and made.json()["guide_id"] == "G01"
+    # The same id again updates it (API.md), also with 201.
+    again = api.post("/guides", {"guide_id": "G01", "name": "李娜", "store": "S02", "active": True})
+    assert again.status_code == 201 and again.json()["store"] == "S02"
+    member = api.post(
+        "/members",
+        {
+            "name": "周杰",
+            "phone": "13600136000",
+            "birthday": "--05-17",
+            "guide_id": "G01",
+            "joined_at": "2026-01-05T10:00:00+08:00",
+        },
+    )
+    assert member.status_code == 201, member.text
+    listed = api.get("/guides/G01/members").json()["items"]
+    assert [m["member_id"] for m in listed] == [member.json()["member_id"]]
+    assert api.get("/guides/NOBODY/members").status_code == 404

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
 
 from ..services import guides
 from ..services.inputs import FeedbackIn, GuideIn, Ref, TaskDoneIn
@@ -15,9 +14,10 @@ router = APIRouter(prefix="/api/v1/programs/{program}")
 
 
 @router.post("/guides", status_code=201)
-def upsert_guide(program: str, body: GuideIn, ctx: Ctx, _: Manager) -> JSONResponse:
-    view, created = guides.upsert_guide(ctx, program, body)
-    return JSONResponse(view, status_code=201 if created else 200)
+def upsert_guide(program: str, body: GuideIn, ctx: Ctx, _: Manager) -> dict[str, Any]:
+    """201 whether the guide is new or updated (API.md: the same id again updates it)."""
+    view, _created = guides.upsert_guide(ctx, program, body)
+    return view
 
 
 @router.get("/guides/{guide_id}/members")
