@@ -351,10 +351,15 @@ def commit(ctx: Context, program_code: str, data: PurchaseIn) -> dict[str, Any]:
             return first
 
 
-def _lock_members(uow: UnitOfWork, program_id: int, member_ids: list[str]) -> None:
-    """Row locks in a fixed order, so two writers never wait on each other in a cycle."""
+def _lock_members(uow: UnitOfWork, program_id: int, member_ids: list[str]) -> dict[str, Row[Any]]:
+    """Row locks in a fixed order, so two writers never wait on each other in a cycle; the
+    rows as read under their locks."""
+    rows = {}
     for member_id in sorted(set(member_ids)):
-        uow.members.get(program_id, member_id, lock=True)
+        row = uow.members.get(program_id, member_id, lock=True)
+        if row is not None:
+            rows[member_id] = row
+    return rows
 
 
 def _commit(
@@ -370,9 +375,10 @@ def _commit(
     tz = zone(program.timezone)
     pid = stored.program_id
     found = resolve_member(uow, stored, data.member_id, data.card_no, lock=False, store=data.store)
-    _lock_members(uow, pid, [found.member_id] + ([found.referrer_id] if found.referrer_id else []))
-    row = uow.members.get(pid, found.member_id)
-    assert row is not None
+    locked = _lock_members(
+        uow, pid, [found.member_id] + ([found.referrer_id] if found.referrer_id else [])
+    )
+    row = locked[found.member_id]
     mid = row.member_id
     out = _outcome(uow, stored, row, data, at)
     priced = out.priced
@@ -463,7 +469,7 @@ def _commit(
     expiry = expires_at(program.expiry, at, tz)
     if priced.points > 0:
         posting = ledger.Posting(pid, mid, at, now, ref=data.receipt_no, reason="purchase")
-        ledger.credit(uow, posting, priced.points, expiry)
+        ledger.credit(uow, posting, priced.points, expiry, debt=int(row.debt))
     if out.referral_points > 0 and row.referrer_id:
         posting = ledger.Posting(
             pid, row.referrer_id, at, now, ref=data.receipt_no, reason=f"referral: {mid}"

@@ -73,8 +73,10 @@ def credit(
     expires_at: datetime | None,
     kind: EntryKind = EntryKind.EARN,
     counts_as_earned: bool = True,
+    debt: int | None = None,
 ) -> int:
-    """Adds points as a new lot; outstanding debt is settled from it first."""
+    """Adds points as a new lot; outstanding debt is settled from it first. A caller that has
+    just read the member under its lock passes its `debt`, saving the look-up."""
     if points <= 0:
         raise ValueError("a credit is positive")
     entry_id = _entry(uow, p, kind, points)
@@ -92,7 +94,7 @@ def credit(
     settled = 0
     left = points
     # The debt projection is checked first: the per-clawback query is only needed when owed.
-    owing = uow.ledger.member_debt(p.program_id, p.member_id) > 0
+    owing = (debt if debt is not None else uow.ledger.member_debt(p.program_id, p.member_id)) > 0
     for claw_id, owed in uow.ledger.unsettled_debts(p.program_id, p.member_id) if owing else []:
         if left == 0:
             break
