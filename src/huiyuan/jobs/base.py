@@ -85,11 +85,9 @@ def chunks(
     """Yields (open unit of work, member ids) chunk by chunk after the saved cursor; the caller
     does its work; the chunk commits with the cursor moved past it.
 
-    FIX (crash-resume test): the cursor and the run's progress are now saved inside the chunk's
-    own transaction. Before, `tick` saved them in a second transaction while the chunk's was
-    still open: on SQLite that waited for the chunk's write lock and failed ("database is
-    locked") on any run with members; on PostgreSQL a crash between the two commits recounted
-    the chunk's points and members on the rerun."""
+    The cursor and the run's progress are saved inside the chunk's own transaction: a second
+    transaction would wait for the chunk's write lock on SQLite, and on PostgreSQL a crash
+    between two commits would count the chunk's points and members again on the rerun."""
     size = size or chunk_size()
     while True:
         with ctx.uow() as uow:

@@ -526,7 +526,7 @@ def _metrics(
             since = row.joined_at
             months = program.membership.validity_months
             if row.valid_until is not None and months is not None:
-                # FIX (issue 5): the year that ends on valid_until starts validity_months
+                # The year that ends on valid_until starts validity_months
                 # before the day after it (renewed 2027-01-05 → from 2027-01-05, not 01-04).
                 term = add_months(row.valid_until + timedelta(days=1), -months)
                 since = max(since, start_of_day(term, tz))

@@ -146,10 +146,8 @@ def clawback(uow: UnitOfWork, p: Posting, points: int, source_entry_id: int | No
     drawn: list[tuple[int, int]] = []
     left = points
     source = uow.ledger.lot_of_entry(source_entry_id) if source_entry_id else None
-    # FIX (ledger tests): the source lot is drawn only while it is usable. A lot past its expiry
-    # is gone whether or not the expire job has swept it yet; drawing it here made the outcome
-    # depend on the job's timing (unswept: no debt; swept: the same clawback left a debt), and
-    # the other lots below were already limited to usable ones. Was: `source.remaining > 0`.
+    # The source lot is drawn only while it is usable: a lot past its expiry is gone whether
+    # or not the expire job has swept it yet, so the outcome never depends on the job's timing.
     if source is not None and source.usable_at(p.occurred_at):
         take = min(source.remaining, left)
         drawn.append((source.lot_id, take))

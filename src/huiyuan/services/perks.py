@@ -36,11 +36,9 @@ from .redemptions import RETRIES, issue_voucher
 
 
 def _fingerprint(data: Any, *path: str) -> str:
-    """FIX (issue 4): the member (and entitlement) in the path are part of what was asked. The
-    body alone (use_no/draw_no, occurred_at) made the same number sent for another member or
-    another entitlement a "resend": it got the first member's answer (201) and nothing was
-    recorded. Now that is a different request (409 number_reused), as for returns.
-    Was: body_fingerprint(data)."""
+    """The member (and entitlement) in the path are part of what was asked: the same number
+    sent for another member or entitlement is a different request (409 number_reused), not a
+    resend of the first, as for returns."""
     return hashlib.sha256("\n".join([*path, body_fingerprint(data)]).encode()).hexdigest()
 
 
@@ -110,10 +108,8 @@ def use_entitlement(
         if ent is None:
             raise NotFound(f"没有该权益 / no entitlement {code!r}", code="entitlement_not_found")
         row = _member(uow, stored, member_id, lock=True)
-        # FIX (issue 4, concurrency test): look again under the member lock. The same use_no
-        # sent by two clients at once both passed the first look; the second then answered
-        # `already_used` (or, for an unlimited service, failed on the request key: a 500)
-        # instead of the first answer. Was: only the look before the lock.
+        # Look again under the member lock: the same use_no sent by two clients at once both
+        # passed the first look, and the second must answer as the first did.
         first = replay(uow, pid, "entitlement", data.use_no, fingerprint)
         if first is not None:
             return first
@@ -169,11 +165,9 @@ def draw(ctx: Context, program_code: str, member_id: str, data: LotteryDrawIn) -
     now = ctx.now()
     at = moment(data.occurred_at, now)
     fingerprint = _fingerprint(data, member_id)
-    # FIX (issue 4, concurrency test): as in redemptions.redeem — the first wins of a prize race
-    # to create its stock row on PostgreSQL, and the same draw_no from two clients raced on the
-    # request key; both were unhandled IntegrityErrors (500). The loser now runs again (or
-    # answers as the first did); the same number is also looked up again under the member lock.
-    # Was: one attempt, no handling.
+    # As in redemptions.redeem: the first draws of a prize race to create its stock row on
+    # PostgreSQL, and the same draw_no from two clients races on the request key; the loser
+    # runs again (or answers as the first did).
     for _attempt in range(RETRIES):
         try:
             with ctx.uow() as uow:

@@ -94,12 +94,10 @@ def redeem(
     now = ctx.now()
     at = moment(data.occurred_at, now)
     fingerprint = body_fingerprint(data)
-    # FIX (issue 4, concurrency test): on PostgreSQL the first redemptions of a gift race to
-    # create its stock row (RewardRepo.take_stock inserts it on first use); every loser got an
-    # IntegrityError and was refused with 409 `retry` although units were left (12 clients after
-    # a fresh stock of 10: 1 served, 11 refused). An IntegrityError that is not a resend of this
-    # number now runs the unit of work again: the row then exists and the guarded UPDATE decides.
-    # Was: a single attempt.
+    # On PostgreSQL the first redemptions of a gift race to create its stock row
+    # (RewardRepo.take_stock inserts it on first use): an IntegrityError that is not a resend of
+    # this number runs the unit of work again; the row then exists and the guarded UPDATE
+    # decides.
     for _attempt in range(RETRIES):
         try:
             with ctx.uow() as uow:
@@ -262,15 +260,12 @@ def transfer(ctx: Context, program_code: str, data: TransferIn) -> dict[str, Any
             if at < row.joined_at:
                 raise Invalid("转赠时间早于入会时间 / before joining", code="not_yet_member")
             rows[member_id] = row
-        # FIX (issue 4): in a store-bound program (vip_points: "积分仅限本店使用，不可转移到
-        # 其他分店") points may not be given to a member of another store (403 other_store);
-        # members without a store are not limited, as at the till. Was: any two members.
+        # In a store-bound program (vip_points: "积分仅限本店使用，不可转移到其他分店") points
+        # may not be given to a member of another store (403 other_store); members without a
+        # store are not limited, as at the till.
         check_store(stored, rows[data.to_member], rows[data.from_member].store)
-        # FIX (issue 4, concurrency test): look again under the member locks. The same
-        # transfer_no sent by two clients at once both passed the first look; on PostgreSQL the
-        # second waited for the lock, moved the points a second time and then failed on the
-        # request's key with an unhandled IntegrityError (a 500; the transaction rolled back, so
-        # nothing was moved twice). Was: only the look before the locks.
+        # Look again under the member locks: the same transfer_no sent by two clients at once
+        # both passed the first look, and the second must answer as the first did.
         first = replay(uow, pid, "transfer", data.transfer_no, fingerprint)
         if first is not None:
             return first

@@ -230,9 +230,8 @@ class LedgerRepo:
                 lots.c.remaining > 0,
                 lots.c.expires_at <= as_of,
             )
-            # FIX (ledger tests): a stated order, so the expiry's allocations are written in the
-            # same order on SQLite and PostgreSQL (without it SQLite read through the expiry
-            # index, in expiry order, PostgreSQL in table order, and the rows differed).
+            # A stated order, so the expiry's allocations are written in the same order on
+            # SQLite and PostgreSQL.
             .order_by(lots.c.lot_id)
         )
         return [LotView(r[0], r[1], r[2], r[3]) for r in rows]
@@ -266,7 +265,7 @@ class LedgerRepo:
                 lots.c.remaining > 0,
                 lots.c.expires_at <= as_of,
             )
-            # FIX (ledger tests): deterministic allocation order on both databases, as above.
+            # Deterministic allocation order on both databases, as above.
             .order_by(lots.c.lot_id)
         )
         return [(int(r[0]), r[1], int(r[2])) for r in rows]

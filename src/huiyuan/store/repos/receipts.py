@@ -73,8 +73,8 @@ class ReceiptRepo:
         if until is not None:
             query = query.where(receipts.c.occurred_at < until)
         total, count = self.conn.execute(query).one()
-        # FIX (issue 5, tiers): coalesce(sum(MoneyFen)) already comes back as yuan (the column's
-        # type carries over to sum and coalesce); converting it again divided spend by 100.
+        # coalesce(sum(MoneyFen)) already comes back as yuan: the column's type carries over
+        # to sum and coalesce.
         return money(total) if total is not None else ZERO, int(count)
 
     def category_points(
