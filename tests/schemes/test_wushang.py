@@ -162,6 +162,8 @@ def test_return_lowers_the_category_class(make_api):
     )
     assert back.status_code == 201, back.text
     assert (back.json()["points_reversed"], back.json()["balance"]) == (500, 500)
+    # The overall class follows the return at once: 500 points this year → A (< 1000).
+    assert member(api, p)["customer_class"] == "A"
     # Food 100.00 at A: 9.5折 → 5.00 off → 95 points.
     r2 = buy(api, p, "T-2", "2026-06-03T10:00:00+08:00", [line(1, "food", "100.00")])
     assert r2["lines"][0]["member_discount"] == "5.00"

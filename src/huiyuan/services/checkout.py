@@ -99,6 +99,18 @@ def _class_values(
     return spend, {}
 
 
+def current_class(
+    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], at: datetime
+) -> str | None:
+    """The member's overall class from what is recorded (returns included), for programs that
+    keep classes up to date with every receipt; None where a job sets them."""
+    classes = stored.program.classes
+    if classes is None or not classes.on_receipt:
+        return None
+    value, _ = _class_values(uow, stored, row, at)
+    return classes.band_for(value)
+
+
 def _member_context(
     uow: UnitOfWork, stored: StoredProgram, row: Row[Any], at: datetime, data: PurchaseIn
 ) -> MemberContext:

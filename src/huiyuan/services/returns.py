@@ -11,6 +11,7 @@ from ..domain.ledger import EntryKind
 from ..domain.money import floor_points, fmt, money
 from ..errors import Invalid, NotFound
 from . import ledger, stored_value
+from .checkout import current_class
 from .context import Context, require_program
 from .idempotency import replay
 from .inputs import ReturnIn, body_fingerprint, moment
@@ -148,6 +149,10 @@ def return_lines(
                 reason=f"return of referred receipt {receipt_no}",
             )
             ledger.clawback(uow, posting, referral_back, source.entry_id if source else None)
+        # Classes kept up to date with every receipt follow returns too (wushang).
+        cls = current_class(uow, stored, member, at)
+        if cls is not None and cls != member.customer_class:
+            uow.members.update(pid, member.member_id, customer_class=cls)
         after = uow.members.get(pid, receipt.member_id)
         assert after is not None
         answer: dict[str, Any] = {
