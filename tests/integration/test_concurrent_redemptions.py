@@ -88,7 +88,13 @@ def redeem_call(
     ctx: Context, program: str, member_id: str, no: str, reward: str
 ) -> Callable[[], dict[str, Any]]:
     data = RedemptionIn.model_validate(
-        {"redemption_no": no, "member_id": member_id, "reward": reward, "occurred_at": SPENT}
+        {
+            "redemption_no": no,
+            "member_id": member_id,
+            "reward": reward,
+            "occurred_at": SPENT,
+            "id_checked": True,  # jewelry: staff check the card and ID before a redemption
+        }
     )
     return lambda: redemptions.redeem(ctx, program, data, "test")
 

@@ -121,6 +121,13 @@ def test_a_gift_under_the_150_point_minimum_is_refused(make_api):
         redemption(a, "X1", "cloth", "2026-03-02T10:00:00+08:00"),
         "below_minimum",
     )
+    # Card and ID not checked by staff ("无有效证件不可兑换礼品"): refused, nothing spent.
+    refused(
+        api,
+        "/redemptions",
+        redemption(a, "X1", "cloth", "2026-03-02T10:00:00+08:00", quantity=2, id_checked=False),
+        "id_check_required",
+    )
     assert "150" in r["detail"]
     x1 = redeem(api, a, "X1", "cloth", "2026-03-02T10:00:00+08:00", quantity=2)
     assert (x1["points"], x1["balance"]) == (200, 85)

@@ -167,6 +167,9 @@ def test_vouchers_in_the_quarterly_window_at_checkout_and_the_birthday_gift(make
     assert (listed["available"], listed["remaining"], listed["needs_id_check"]) == (True, 1, True)
     r = use(api, a, "birthday_gift", "B0", "2026-05-16T23:59:00+08:00")
     assert (r.status_code, r.json()["code"]) == (422, "not_entitled")
+    # Without staff checking the card and ID ("凭会员卡和身份证"), nothing is handed out.
+    r = use(api, a, "birthday_gift", "B1", "2026-05-17T10:00:00+08:00", id_checked=False)
+    assert (r.status_code, r.json()["code"]) == (422, "id_check_required")
     r = use(api, a, "birthday_gift", "B1", "2026-05-17T10:00:00+08:00")
     assert r.status_code == 201 and r.json()["period"] == "2026"
     r = use(api, a, "birthday_gift", "B2", "2026-05-17T18:00:00+08:00")

@@ -462,6 +462,7 @@ class Rewards(Frozen):
     reservation: Reservation | None = None
     transferable: bool = False
     returnable_gifts: bool = False
+    id_check_required: bool = False  # staff must check the card and ID document to redeem
     offset: Offset | None = None
 
     def reward(self, code: str) -> Reward | None:

@@ -265,6 +265,7 @@ class RedemptionIn(Strict):
     occurred_at: AwareDatetime | None = None
     points: PointsIn | None = None
     reserved_for: date | None = None  # the day the member collects a reserved gift
+    id_checked: bool = False  # staff checked the card and the ID document
     account_user: Ref | None = None
     consent: ConsentIn | None = None
     store: Code | None = None  # where it is redeemed (store-bound programs refuse other stores)
@@ -285,6 +286,7 @@ class JobIn(Strict):
 class EntitlementUseIn(Strict):
     use_no: Ref
     occurred_at: AwareDatetime | None = None
+    id_checked: bool = False  # staff checked the card and the ID document
 
 
 class LotteryDrawIn(Strict):

@@ -32,7 +32,7 @@ from .inputs import (
     body_fingerprint,
     moment,
 )
-from .redemptions import RETRIES, issue_voucher
+from .redemptions import ID_CHECK_REQUIRED, RETRIES, issue_voucher
 
 
 def _fingerprint(data: Any, *path: str) -> str:
@@ -121,6 +121,8 @@ def use_entitlement(
         c = claimable(ent, row.tier, birthday, day)
         if c.period_key is None:
             raise Invalid(f"当前不能领取：{c.reason}", code="not_entitled")
+        if ent.needs_id_check and not data.id_checked:
+            raise Invalid(ID_CHECK_REQUIRED, code="id_check_required")
         if ent.period.value != "unlimited":
             used = uow.perks.uses(pid, member_id, ent.code, c.period_key)
             if used >= ent.per_period:
@@ -141,6 +143,7 @@ def use_entitlement(
                 "code": ent.code,
                 "period_key": c.period_key,
                 "voucher_code": voucher_code,
+                "id_checked": data.id_checked,
                 "occurred_at": at,
                 "recorded_at": now,
                 "actor": actor,

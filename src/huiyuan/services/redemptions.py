@@ -28,6 +28,12 @@ VOUCHER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud
 RETRIES = 3  # attempts of a redemption whose unit of work met a concurrent insert
 
 
+ID_CHECK_REQUIRED = (
+    "须由店员核验会员卡和身份证件（id_checked: true）/ staff must check the card and the ID "
+    "document (id_checked: true)"
+)
+
+
 def catalogue(ctx: Context, program_code: str) -> dict[str, Any]:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
@@ -163,6 +169,8 @@ def _redeem(
             f"兑换至少需要 {rules.minimum_points} 积分 / at least {rules.minimum_points} points",
             code="below_minimum",
         )
+    if rules.id_check_required and not data.id_checked:
+        raise Invalid(ID_CHECK_REQUIRED, code="id_check_required")
     reservation = rules.reservation
     if reservation is not None and points >= reservation.min_points:
         ahead = (data.reserved_for - day).days if data.reserved_for else -1
@@ -216,7 +224,7 @@ def _redeem(
             "occurred_at": at,
             "recorded_at": now,
             "actor": actor,
-            "detail": {},
+            "detail": {"id_checked": data.id_checked},
         }
     )
     after = uow.members.get(pid, member.member_id)

@@ -339,6 +339,7 @@ entitlement_uses = Table(
     Column("code", String(40), nullable=False),
     Column("period_key", String(32), nullable=False),  # which year/month/festival it used
     Column("voucher_code", String(32)),
+    Column("id_checked", Boolean, nullable=False, default=False),
     Column("occurred_at", UTCDateTime, nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),
     Column("actor", String(100)),

@@ -170,6 +170,7 @@ def upgrade() -> None:
         sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("period_key", sa.String(length=32), nullable=False),
         sa.Column("voucher_code", sa.String(length=32), nullable=True),
+        sa.Column("id_checked", sa.Boolean(), nullable=False),
         sa.Column("occurred_at", huiyuan.store.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("recorded_at", huiyuan.store.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("actor", sa.String(length=100), nullable=True),
