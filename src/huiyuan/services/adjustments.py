@@ -4,7 +4,6 @@ audited with who made it."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -28,7 +27,7 @@ def adjust(
     now = ctx.now()
     at = moment(data.occurred_at, now)
     # The member is part of what was asked: the same number for another member is a conflict.
-    fingerprint = hashlib.sha256(f"{member_id}\n{body_fingerprint(data)}".encode()).hexdigest()
+    fingerprint = body_fingerprint(data, member_id)
     try:
         with ctx.uow() as uow:
             stored = require_program(uow, program_code)

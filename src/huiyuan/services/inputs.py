@@ -224,13 +224,20 @@ class ActivateIn(Strict):
     occurred_at: AwareDatetime | None = None
 
 
-def body_fingerprint(model: BaseModel) -> str:
-    """A stable hash of what was asked, to tell a resend from a different request."""
+def body_fingerprint(model: BaseModel, *scope: str) -> str:
+    """A stable hash of what was asked, to tell a resend from a different request. `scope`
+    adds what the path names (a receipt, a member): the same number and body sent for another
+    one is a different request (409), not a resend."""
     import hashlib
     import json
 
     data = model.model_dump(mode="json", exclude_none=False)
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    body = json.dumps(data, sort_keys=True)
+    if not scope:
+        return hashlib.sha256(body.encode()).hexdigest()
+    # The scoped form hashes the plain fingerprint with the scope in front of it.
+    plain = hashlib.sha256(body.encode()).hexdigest()
+    return hashlib.sha256("\n".join([*scope, plain]).encode()).hexdigest()
 
 
 def moment(value: datetime | None, now: datetime) -> datetime:

@@ -3,7 +3,6 @@ users of a shared account with their consent records, and priced services (deliv
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -39,7 +38,7 @@ def _fingerprint(data: Any, *path: str) -> str:
     """The member (and entitlement) in the path are part of what was asked: the same number
     sent for another member or entitlement is a different request (409 number_reused), not a
     resend of the first, as for returns."""
-    return hashlib.sha256("\n".join([*path, body_fingerprint(data)]).encode()).hexdigest()
+    return body_fingerprint(data, *path)
 
 
 def _member(uow: UnitOfWork, stored: StoredProgram, member_id: str, lock: bool = False) -> Any:

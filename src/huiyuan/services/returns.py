@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +23,7 @@ def return_lines(
     at = moment(data.occurred_at, now)
     # The receipt is in the path, not the body: it is part of what was asked, so the same
     # return_no and body against another receipt is a different request (409), not a resend.
-    fingerprint = hashlib.sha256(f"{receipt_no}\n{body_fingerprint(data)}".encode()).hexdigest()
+    fingerprint = body_fingerprint(data, receipt_no)
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
         pid = stored.program_id

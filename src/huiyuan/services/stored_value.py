@@ -7,7 +7,6 @@ Every movement is an entry in the stored-value ledger (signed Decimal amounts, a
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -103,7 +102,7 @@ def _entry(
 
 def _fingerprint(member_id: str, body: Any) -> str:
     # The member is in the path: the same number and body for another member is a new request.
-    return hashlib.sha256(f"{member_id}\n{body_fingerprint(body)}".encode()).hexdigest()
+    return body_fingerprint(body, member_id)
 
 
 def run_once(

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -148,7 +147,7 @@ def apply(
         assert app is not None
         return _view(stored, app)
 
-    fp = hashlib.sha256(f"{member_id}\n{body_fingerprint(data)}".encode()).hexdigest()
+    fp = body_fingerprint(data, member_id)
     return run_once(ctx, program_code, KIND, data.application_no, fp, work)
 
 
