@@ -18,7 +18,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -150,6 +150,24 @@ def _guard_clear(uow: UnitOfWork, stored: StoredProgram, card_no: str) -> None:
         uow.identity.put_guard(stored.program_id, card_no, 0, None, None)
 
 
+def _refuse(
+    uow: UnitOfWork,
+    refusal: HuiyuanError,
+    action: str,
+    who: Any,
+    now: datetime,
+    detail: dict[str, Any],
+    **where: Any,
+) -> NoReturn:
+    """Audits a refused card action and commits that record (and any counted wrong attempt)
+    before refusing: the refusal itself must not roll the evidence back."""
+    audit.record(
+        uow, action, who, now, outcome="refused", detail={**detail, "code": refusal.code}, **where
+    )
+    uow.commit()
+    raise refusal
+
+
 def _wrong_credentials(
     uow: UnitOfWork, stored: StoredProgram, counted_card: str | None, now: datetime
 ) -> HuiyuanError:
@@ -266,20 +284,18 @@ def report_lost(
         if refusal is None and not ok:
             refusal = _wrong_credentials(uow, stored, card_no if counted else None, now)
         if refusal is not None:
-            audit.record(
+            _refuse(
                 uow,
+                refusal,
                 "card.report_lost_refused",
                 who,
                 now,
+                {"channel": channel.value},
                 program_id=pid,
                 member_id=member.member_id,
                 card_no=card_no,
                 occurred_at=at,
-                outcome="refused",
-                detail={"channel": channel.value, "code": refusal.code},
             )
-            uow.commit()
-            raise refusal
         if counted:
             _guard_clear(uow, stored, card_no)
         reported_at = at
@@ -545,20 +561,18 @@ def set_password(
         if refusal is None and not ok:
             refusal = _wrong_credentials(uow, stored, card_no if counted else None, now)
         if refusal is not None:
-            audit.record(
+            _refuse(
                 uow,
+                refusal,
                 "card.password_refused",
                 who,
                 now,
+                {},
                 program_id=pid,
                 member_id=member.member_id,
                 card_no=card_no,
                 occurred_at=at,
-                outcome="refused",
-                detail={"code": refusal.code},
             )
-            uow.commit()
-            raise refusal
         uow.identity.set_pin(pid, card_no, _hasher.hash(data.password))
         _guard_clear(uow, stored, card_no)
         actor = audit.actor_of(who).label
@@ -722,20 +736,18 @@ def identify_at_till(
         if refusal is None and not ok:
             refusal = _wrong_credentials(uow, stored, counted_card, now)
         if refusal is not None:
-            audit.record(
+            _refuse(
                 uow,
+                refusal,
                 "till.identification_refused",
                 None,
                 now,
+                {"card_presented": data.card_presented},
                 program_id=pid,
                 member_id=member.member_id,
                 card_no=card.card_no if card is not None else None,
                 ref=data.receipt_no,
-                outcome="refused",
-                detail={"code": refusal.code, "card_presented": data.card_presented},
             )
-            uow.commit()
-            raise refusal
         if counted_card is not None:
             _guard_clear(uow, stored, counted_card)
             uow.commit()
