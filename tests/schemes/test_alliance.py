@@ -14,6 +14,8 @@ from typing import Any
 from huiyuan.domain.pricing import NOTE_BEST_OF_MEMBER, NOTE_BEST_OF_PROMOTION
 from huiyuan.presets.loader import load_preset
 
+from .kit import quoted_purchase
+
 JOINED = "2026-01-05T10:00:00+08:00"
 SOLD = "2026-03-28T10:15:00+08:00"
 ID = "11010519491231002X"
@@ -57,12 +59,7 @@ def buy(api: Any, mid: str, receipt_no: str, at: str, lines: list[dict], **kw: A
         "lines": lines,
         **kw,
     }
-    quoted = api.post("/purchases/quote", body)
-    assert quoted.status_code == 200, quoted.text
-    r = api.post("/purchases", body)
-    assert r.status_code == 201, r.text
-    assert quoted.json() == r.json()  # quote == commit
-    return r.json()
+    return quoted_purchase(api, body)
 
 
 def by_line(r: dict, key: str) -> list:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .kit import buy
+
 JOINED = "2026-01-05T10:00:00+08:00"
 SOLD = "2026-03-28T10:15:00+08:00"
 ID = "11010519491231002X"
@@ -37,16 +39,6 @@ def line(no: int, list_price: str, price: str | None = None, qty: str = "1", **k
     if price is not None:
         out["price"] = price
     return {**out, **kw}
-
-
-def buy(api: Any, mid: str, receipt_no: str, at: str, lines: list[dict], **kw: Any) -> dict:
-    body = {"receipt_no": receipt_no, "member_id": mid, "occurred_at": at, "lines": lines, **kw}
-    quoted = api.post("/purchases/quote", body)
-    assert quoted.status_code == 200, quoted.text
-    r = api.post("/purchases", body)
-    assert r.status_code == 201, r.text
-    assert quoted.json() == r.json()  # quote == commit
-    return r.json()
 
 
 def points_by_line(receipt: dict) -> dict[int, int]:

@@ -19,6 +19,8 @@ from typing import Any
 
 from huiyuan.services.context import require_program
 
+from .kit import buy
+
 CODE = "fashion"
 JOINED = "2026-01-05T10:00:00+08:00"
 NOTE_NO_DISCOUNT = {
@@ -67,17 +69,6 @@ def line(
         "list_price": price,
         "flags": list(flags),
     }
-
-
-def buy(api: Any, mid: str, receipt_no: str, at: str, lines: list[dict[str, Any]]) -> Any:
-    """Quotes, commits and checks that the quote was the commit's answer."""
-    body = {"receipt_no": receipt_no, "member_id": mid, "occurred_at": at, "lines": lines}
-    q = api.post("/purchases/quote", body)
-    assert q.status_code == 200, q.text
-    r = api.post("/purchases", body)
-    assert r.status_code == 201, r.text
-    assert r.json() == q.json()
-    return r.json()
 
 
 def points(api: Any, mid: str) -> int:

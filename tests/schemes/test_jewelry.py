@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .kit import quoted_purchase
+
 CODE = "jewelry"
 JOINED = "2026-01-05T10:00:00+08:00"
 ID = "11010519491231002X"  # valid 身份证 (stdnum.cn.ric)
@@ -70,12 +72,7 @@ def quote(api: Any, mid: str, at: str, lines: list[dict[str, Any]]) -> dict[str,
 
 def buy(api: Any, mid: str, receipt_no: str, at: str, lines: list[dict[str, Any]]) -> Any:
     """Quotes, commits and checks that the quote was the commit's answer."""
-    q = api.post("/purchases/quote", body(mid, receipt_no, at, lines))
-    assert q.status_code == 200, q.text
-    r = api.post("/purchases", body(mid, receipt_no, at, lines))
-    assert r.status_code == 201, r.text
-    assert r.json() == q.json()
-    return r.json()
+    return quoted_purchase(api, body(mid, receipt_no, at, lines))
 
 
 def give_back(api: Any, receipt_no: str, return_no: str, at: str, qty: dict[int, str]) -> Any:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .kit import buy
+
 JOINED = "2026-01-05T10:00:00+08:00"
 SOLD = "2026-03-28T10:15:00+08:00"
 
@@ -31,16 +33,6 @@ def line(no: int, list_price: str, qty: str = "1", **kw: Any) -> dict:
         "list_price": list_price,
         **kw,
     }
-
-
-def buy(api: Any, mid: str, receipt_no: str, at: str, lines: list[dict]) -> dict:
-    body = {"receipt_no": receipt_no, "member_id": mid, "occurred_at": at, "lines": lines}
-    quoted = api.post("/purchases/quote", body)
-    assert quoted.status_code == 200, quoted.text
-    r = api.post("/purchases", body)
-    assert r.status_code == 201, r.text
-    assert quoted.json() == r.json()  # quote == commit
-    return r.json()
 
 
 def points(api: Any, mid: str) -> int:

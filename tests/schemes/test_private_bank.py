@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from .kit import quoted_purchase
+
 CODE = "private_bank"
 JOINED = "2026-01-05T10:00:00+08:00"
 NOTE_NO_POINTS = "该商品不在积分范围内 / this item earns no points"
@@ -30,12 +32,7 @@ def buy(api: Any, mid: str, receipt_no: str, at: str, amount: str) -> Any:
     """Quotes, commits and checks that the quote was the commit's answer."""
     lines = [{"line_no": 1, "sku": "WM-1", "category": "wealth", "qty": "1", "list_price": amount}]
     body = {"receipt_no": receipt_no, "member_id": mid, "occurred_at": at, "lines": lines}
-    q = api.post("/purchases/quote", body)
-    assert q.status_code == 200, q.text
-    r = api.post("/purchases", body)
-    assert r.status_code == 201, r.text
-    assert r.json() == q.json()
-    return r.json()
+    return quoted_purchase(api, body)
 
 
 def test_levels_and_joining(make_api):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .kit import buy as sign
+
 JOINED = "2026-01-05T10:00:00+08:00"
 
 
@@ -22,16 +24,6 @@ def enroll(api: Any, phone: str = "13800138000", **fields: Any) -> str:
 
 def order(no: int, amount: str, qty: str = "1") -> dict:
     return {"line_no": no, "sku": f"ALLY{no}", "category": "", "qty": qty, "list_price": amount}
-
-
-def sign(api: Any, mid: str, receipt_no: str, at: str, lines: list[dict]) -> dict:
-    body = {"receipt_no": receipt_no, "member_id": mid, "occurred_at": at, "lines": lines}
-    quoted = api.post("/purchases/quote", body)
-    assert quoted.status_code == 200, quoted.text
-    r = api.post("/purchases", body)
-    assert r.status_code == 201, r.text
-    assert quoted.json() == r.json()  # quote == commit
-    return r.json()
 
 
 def test_the_remainder_below_1000_carries_to_the_next_order(make_api):

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .kit import buy
+
 CODE = "wushang"
 JOINED = "2026-01-05T10:00:00+08:00"
 
@@ -34,17 +36,6 @@ def line(no: int, category: str, price: str, qty: str = "1") -> dict[str, Any]:
         "qty": qty,
         "list_price": price,
     }
-
-
-def buy(api: Any, mid: str, receipt_no: str, at: str, lines: list[dict[str, Any]]) -> Any:
-    """Quotes, commits and checks that the quote was the commit's answer."""
-    body = {"receipt_no": receipt_no, "member_id": mid, "occurred_at": at, "lines": lines}
-    q = api.post("/purchases/quote", body)
-    assert q.status_code == 200, q.text
-    r = api.post("/purchases", body)
-    assert r.status_code == 201, r.text
-    assert r.json() == q.json()
-    return r.json()
 
 
 def member(api: Any, mid: str) -> dict[str, Any]:
