@@ -5,21 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from huiyuan.errors import Invalid
 from huiyuan.services.tokens import create_token
 from huiyuan.store.schema import ledger_entries, members, receipts
 
-ID = "11010519491231002X"
-JOINED = "2026-01-05T10:00:00+08:00"
+from .kit import ID, JOINED
+from .kit import row_count as _count
+
 AT = "2026-03-28T10:15:00+08:00"
 PROBLEM = "application/problem+json"
-
-
-def _count(api: Any, table: Any) -> int:
-    with api.ctx.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
 def _enroll(api: Any, role: str = "admin", phone: str = "13800138000") -> Any:

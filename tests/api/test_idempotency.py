@@ -9,40 +9,15 @@ import threading
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from huiyuan.store.schema import ledger_entries, receipts, requests
 
-ID = "11010519491231002X"
-JOINED = "2026-01-05T10:00:00+08:00"
+from .kit import active_member as _member
+from .kit import reversal as _rev
+from .kit import row_count as _count
+
 AT = "2026-03-28T10:15:00+08:00"
-
-
-def _rev(r: Any) -> tuple[int, int]:
-    """(points_reversed, balance) of a return's answer."""
-    assert r.status_code == 201, r.text
-    return r.json()["points_reversed"], r.json()["balance"]
-
-
-def _count(api: Any, table: Any) -> int:
-    with api.ctx.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
-
-
-def _member(api: Any, phone: str = "13800138000") -> str:
-    body = {
-        "name": "王芳",
-        "phone": phone,
-        "id_number": ID,
-        "fee_paid": "5.00",
-        "joined_at": JOINED,
-    }
-    r = api.post("/members", body)
-    assert r.status_code == 201, r.text
-    member_id = r.json()["member_id"]
-    r = api.post(f"/members/{member_id}/activate", {"occurred_at": JOINED})
-    assert r.status_code == 200, r.text
-    return member_id
 
 
 def _purchase(member_id: str, receipt_no: str = "R-0001", qty: str = "2") -> dict[str, Any]:

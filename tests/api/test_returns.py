@@ -12,43 +12,20 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from huiyuan.domain.ledger import EntryKind
 from huiyuan.services import ledger
 from huiyuan.services.verify import verify
 from huiyuan.store.schema import ledger_entries, receipt_lines, receipts, requests
 
-ID = "11010519491231002X"
-JOINED = "2026-01-05T10:00:00+08:00"
+from .kit import ID, JOINED
+from .kit import active_member as _member
+from .kit import reversal as _rev
+from .kit import row_count as _count
+
 SOLD = "2026-03-28T10:15:00+08:00"
 LATER = "2026-03-29T09:00:00+08:00"
-
-
-def _rev(r: Any) -> tuple[int, int]:
-    """(points_reversed, balance) of a return's answer."""
-    assert r.status_code == 201, r.text
-    return r.json()["points_reversed"], r.json()["balance"]
-
-
-def _count(api: Any, table: Any) -> int:
-    with api.ctx.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
-
-
-def _member(api: Any, phone: str = "13800138000") -> str:
-    body = {
-        "name": "王芳",
-        "phone": phone,
-        "id_number": ID,
-        "fee_paid": "5.00",
-        "joined_at": JOINED,
-    }
-    r = api.post("/members", body)
-    assert r.status_code == 201, r.text
-    member_id = r.json()["member_id"]
-    assert api.post(f"/members/{member_id}/activate", {"occurred_at": JOINED}).status_code == 200
-    return member_id
 
 
 def _line(line_no: int, qty: str, price: str, category: str = "food") -> dict[str, Any]:

@@ -17,40 +17,21 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
 
 from huiyuan.store.schema import ledger_entries, members, receipt_lines, receipts, requests
 
-ID = "11010519491231002X"
-JOINED = "2026-01-05T10:00:00+08:00"
+from .kit import ID
+from .kit import active_member as _member
+from .kit import row_count as _count
+
 AT = "2026-03-28T10:15:00+08:00"
 PROBLEM = "application/problem+json"
-
-
-def _count(api: Any, table: Any) -> int:
-    with api.ctx.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
 def _nothing_stored(api: Any, members_before: int = 1) -> None:
     for table in (receipts, receipt_lines, ledger_entries, requests):
         assert _count(api, table) == 0, table.name
     assert _count(api, members) == members_before
-
-
-def _member(api: Any, phone: str = "13800138000") -> str:
-    body = {
-        "name": "王芳",
-        "phone": phone,
-        "id_number": ID,
-        "fee_paid": "5.00",
-        "joined_at": JOINED,
-    }
-    r = api.post("/members", body)
-    assert r.status_code == 201, r.text
-    member_id = r.json()["member_id"]
-    assert api.post(f"/members/{member_id}/activate", {"occurred_at": JOINED}).status_code == 200
-    return member_id
 
 
 def _purchase(member_id: str) -> dict[str, Any]:
