@@ -9,7 +9,7 @@ from typing import Any
 from ..domain.calendar import zone
 from ..errors import Invalid, NotFound
 from ..services import ledger
-from ..services.context import Context, require_program
+from ..services.context import Context, require_member, require_program
 from ..services.inputs import NotifyPrefsIn
 from .channels import Channel
 from .sender import send_due
@@ -122,8 +122,7 @@ def _mask_email(email: str | None) -> str | None:
 def get_prefs(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
-        if uow.members.get(stored.program_id, member_id) is None:
-            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        require_member(uow, stored.program_id, member_id)
         row = uow.outbox.prefs(stored.program_id, member_id)
     return _prefs_view(member_id, row, ctx)
 
@@ -134,8 +133,7 @@ def set_prefs(
     now = ctx.now()
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
-        if uow.members.get(stored.program_id, member_id, lock=True) is None:
-            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        require_member(uow, stored.program_id, member_id, lock=True)
         old = uow.outbox.prefs(stored.program_id, member_id)
         values: dict[str, Any] = {
             "opted_out": bool(old.opted_out) if old is not None else False,

@@ -7,9 +7,8 @@ from typing import Any
 
 from ..domain.calendar import zone
 from ..domain.money import fmt
-from ..errors import NotFound
 from . import ledger
-from .context import Context, require_program
+from .context import Context, require_member, require_program
 
 
 def balance(
@@ -18,9 +17,7 @@ def balance(
     at = as_of or ctx.now()
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
-        row = uow.members.get(stored.program_id, member_id)
-        if row is None:
-            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        row = require_member(uow, stored.program_id, member_id)
         tz = zone(stored.program.timezone)
         result = ledger.balance_as_of(uow, stored.program_id, member_id, at)
         return {
@@ -40,8 +37,7 @@ def entries(
 ) -> dict[str, Any]:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
-        if uow.members.get(stored.program_id, member_id) is None:
-            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        require_member(uow, stored.program_id, member_id)
         tz = zone(stored.program.timezone)
         rows = uow.ledger.entries(stored.program_id, member_id, limit + 1, before)
         page = rows[:limit]
@@ -65,8 +61,7 @@ def entries(
 def vouchers(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
-        if uow.members.get(stored.program_id, member_id) is None:
-            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        require_member(uow, stored.program_id, member_id)
         tz = zone(stored.program.timezone)
         now = ctx.now()
         items = []

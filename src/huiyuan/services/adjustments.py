@@ -11,10 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from ..domain.calendar import zone
 from ..domain.expiry import expires_at
 from ..domain.ledger import EntryKind
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Invalid
 from ..security import mask_text
 from . import audit, ledger
-from .context import Context, require_program
+from .context import Context, require_member, require_program
 from .idempotency import replay
 from .inputs import AdjustmentIn, body_fingerprint, moment
 
@@ -35,9 +35,7 @@ def adjust(
             first = replay(uow, pid, KIND, data.adjustment_no, fingerprint)
             if first is not None:
                 return first
-            row = uow.members.get(pid, member_id, lock=True)
-            if row is None:
-                raise NotFound("没有该会员 / no such member", code="member_not_found")
+            row = require_member(uow, pid, member_id, lock=True)
             if at < row.joined_at:
                 raise Invalid(
                     "调整时间早于入会时间 / the adjustment is dated before the member joined",

@@ -10,7 +10,7 @@ from ..domain.expiry import expires_at
 from ..domain.ledger import EntryKind
 from ..errors import Invalid, NotFound
 from . import ledger
-from .context import Context, require_program
+from .context import Context, require_member, require_program
 from .inputs import moment
 
 
@@ -26,9 +26,7 @@ def check_in(
         if rule is None:
             raise Invalid("本方案没有签到积分 / this program has no check-in", code="not_offered")
         pid = stored.program_id
-        row = uow.members.get(pid, member_id, lock=True)
-        if row is None:
-            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        row = require_member(uow, pid, member_id, lock=True)
         if row.status != "active":
             raise Invalid("会员卡尚未开通 / membership not active", code="member_not_active")
         if when < row.joined_at:

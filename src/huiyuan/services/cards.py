@@ -34,7 +34,7 @@ from ..security import Sealer
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from . import audit
-from .context import Context, require_program
+from .context import Context, require_member, require_program
 from .idempotency import replay
 from .inputs import (
     CardCancelIn,
@@ -66,13 +66,6 @@ def _card(uow: UnitOfWork, stored: StoredProgram, card_no: str, lock: bool = Fal
     if card is None:
         raise NotFound("没有该会员卡 / no such card", code="card_not_found")
     return card
-
-
-def _member(uow: UnitOfWork, stored: StoredProgram, member_id: str, lock: bool = False) -> Any:
-    row = uow.members.get(stored.program_id, member_id, lock=lock)
-    if row is None:
-        raise NotFound("没有该会员 / no such member", code="member_not_found")
-    return row
 
 
 def _same_name(on_file: str | None, given: str) -> bool:
@@ -228,7 +221,7 @@ def report_lost(
         card = _card(uow, stored, card_no, lock=True)
         if card.status not in ("active", "lost"):
             raise Conflict(f"该卡已停用 / this card is {card.status}", code="card_inactive")
-        member = _member(uow, stored, card.member_id)
+        member = require_member(uow, stored.program_id, card.member_id)
         sealer = ctx.sealer
         counted = False
         ok = False
@@ -431,7 +424,7 @@ def _new_card(
             code="fee_too_low",
             fee=fmt(fee),
         )
-    member = _member(uow, stored, card.member_id, lock=True)
+    member = require_member(uow, stored.program_id, card.member_id, lock=True)
     new_no = new_card_no(uow)
     pin_hash = _hasher.hash(data.card_password) if data.card_password else card.pin_hash
     uow.members.add_card(pid, member.member_id, new_no, pin_hash, at)
@@ -540,7 +533,7 @@ def set_password(
         card = _card(uow, stored, card_no, lock=True)
         if card.status != "active":
             raise Conflict(f"该卡已停用 / this card is {card.status}", code="card_inactive")
-        member = _member(uow, stored, card.member_id)
+        member = require_member(uow, stored.program_id, card.member_id)
         ok = True
         counted = False
         if data.old_password:
@@ -670,9 +663,9 @@ def identify_at_till(
                 raise Forbidden("该卡已挂失 / this card is reported lost", code="card_lost")
             if card.status != "active":
                 raise Forbidden(f"该卡已停用 / this card is {card.status}", code="card_inactive")
-            member = _member(uow, stored, card.member_id)
+            member = require_member(uow, stored.program_id, card.member_id)
         if data.member_id:
-            named = _member(uow, stored, data.member_id)
+            named = require_member(uow, stored.program_id, data.member_id)
             if member is not None and named.member_id != member.member_id:
                 raise Invalid(
                     "卡号与会员不符 / card belongs to another member", code="card_mismatch"

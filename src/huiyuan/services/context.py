@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Row
 
 from ..errors import NotFound
 from ..security import Sealer
@@ -28,6 +29,16 @@ class Context:
 
     def now(self) -> datetime:
         return self.clock()
+
+
+def require_member(
+    uow: UnitOfWork, program_id: int, member_id: str, lock: bool = False
+) -> Row[Any]:
+    """The member, or 404 member_not_found; `lock` takes the writer's row lock."""
+    row = uow.members.get(program_id, member_id, lock=lock)
+    if row is None:
+        raise NotFound("没有该会员 / no such member", code="member_not_found")
+    return row
 
 
 def require_program(uow: UnitOfWork, code: str) -> StoredProgram:

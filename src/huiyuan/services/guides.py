@@ -10,7 +10,7 @@ from typing import Any
 from ..domain.calendar import month_bounds, start_of_day, zone
 from ..domain.money import ZERO, fmt, money
 from ..errors import Invalid, NotFound
-from .context import Context, require_program
+from .context import Context, require_member, require_program
 from .idempotency import replay
 from .inputs import FeedbackIn, GuideIn, TaskDoneIn, body_fingerprint, moment
 from .members import member_view
@@ -64,8 +64,7 @@ def guide_members(ctx: Context, program_code: str, guide_id: str) -> dict[str, A
 def ownership_history(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
-        if uow.members.get(stored.program_id, member_id) is None:
-            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        require_member(uow, stored.program_id, member_id)
         tz = zone(stored.program.timezone)
         return {
             "items": [
@@ -113,9 +112,7 @@ def add_feedback(
         first = replay(uow, pid, "feedback", data.feedback_no, fingerprint)
         if first is not None:
             return first
-        row = uow.members.get(pid, member_id)
-        if row is None:
-            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        row = require_member(uow, pid, member_id)
         hours = stored.program.guides.feedback_hours if stored.program.guides else 24
         uow.guides.add_task(
             {

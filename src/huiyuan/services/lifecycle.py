@@ -9,20 +9,18 @@ from typing import Any
 from ..domain.calendar import add_months, business_date, zone
 from ..domain.ledger import EntryKind, available
 from ..domain.money import ZERO, fmt
-from ..errors import Forbidden, Invalid, NotFound
+from ..errors import Forbidden, Invalid
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from . import audit, ledger, profile
-from .context import Context, require_program
+from .context import Context, require_member, require_program
 from .inputs import CancelIn, MemberPatchIn, RenewIn, moment
 from .members import get_member
 from .tier_review import attributes_as_of, change_tier
 
 
 def _locked(uow: UnitOfWork, stored: StoredProgram, member_id: str) -> Any:
-    row = uow.members.get(stored.program_id, member_id, lock=True)
-    if row is None:
-        raise NotFound("没有该会员 / no such member", code="member_not_found")
+    row = require_member(uow, stored.program_id, member_id, lock=True)
     return row
 
 
@@ -234,8 +232,7 @@ def history(
     and attribute changes."""
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
-        if uow.members.get(stored.program_id, member_id) is None:
-            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        require_member(uow, stored.program_id, member_id)
         tz = zone(stored.program.timezone)
         rows = uow.lifecycle.history_page(stored.program_id, member_id, limit + 1, before)
         page = rows[:limit]

@@ -8,14 +8,13 @@ import io
 import segno
 
 from ..errors import NotFound
-from .context import Context, require_program
+from .context import Context, require_member, require_program
 
 
 def member_code_svg(ctx: Context, program_code: str, member_id: str) -> str:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
-        if uow.members.get(stored.program_id, member_id) is None:
-            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        require_member(uow, stored.program_id, member_id)
         card_no = uow.members.active_card(stored.program_id, member_id)
     if card_no is None:
         raise NotFound(

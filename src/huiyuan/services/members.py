@@ -19,7 +19,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..security import mask_phone
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
-from .context import Context, require_program
+from .context import Context, require_member, require_program
 from .inputs import MemberIn, moment
 
 FIELD_NAMES_ZH = {
@@ -278,9 +278,7 @@ def member_view(stored: StoredProgram, row: Row[Any], card_no: str | None) -> di
 def get_member(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
-        row = uow.members.get(stored.program_id, member_id)
-        if row is None:
-            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        row = require_member(uow, stored.program_id, member_id)
         return member_view(stored, row, uow.members.active_card(stored.program_id, member_id))
 
 
@@ -352,9 +350,7 @@ def resolve_member(
             raise Invalid("卡号与会员不符 / card belongs to another member", code="card_mismatch")
         member_id = card.member_id
     assert member_id is not None
-    row = uow.members.get(stored.program_id, member_id, lock=lock)
-    if row is None:
-        raise NotFound("没有该会员 / no such member", code="member_not_found")
+    row = require_member(uow, stored.program_id, member_id, lock=lock)
     check_store(stored, row, store)
     return row
 
@@ -365,9 +361,7 @@ def activate(
     now = ctx.now()
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
-        row = uow.members.get(stored.program_id, member_id, lock=True)
-        if row is None:
-            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        row = require_member(uow, stored.program_id, member_id, lock=True)
         if row.status == "pending":
             uow.members.update(stored.program_id, member_id, status="active", updated_at=now)
             uow.members.record(

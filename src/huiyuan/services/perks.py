@@ -18,10 +18,8 @@ from ..domain.lottery import roll, wins
 from ..domain.money import fmt, money
 from ..errors import Conflict, Invalid, NotFound
 from ..security import mask_phone
-from ..store.repos.programs import StoredProgram
-from ..store.uow import UnitOfWork
 from . import ledger
-from .context import Context, require_program
+from .context import Context, require_member, require_program
 from .idempotency import replay
 from .inputs import (
     AccountUserIn,
@@ -41,13 +39,6 @@ def _fingerprint(data: Any, *path: str) -> str:
     return body_fingerprint(data, *path)
 
 
-def _member(uow: UnitOfWork, stored: StoredProgram, member_id: str, lock: bool = False) -> Any:
-    row = uow.members.get(stored.program_id, member_id, lock=lock)
-    if row is None:
-        raise NotFound("没有该会员 / no such member", code="member_not_found")
-    return row
-
-
 # ----------------------------------------------------------------------------- entitlements
 
 
@@ -57,7 +48,7 @@ def list_entitlements(
     at = as_of or ctx.now()
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
-        row = _member(uow, stored, member_id)
+        row = require_member(uow, stored.program_id, member_id)
         day = business_date(at, zone(stored.program.timezone))
         birthday = MonthDay.parse(row.birthday) if row.birthday else None
         items = []
@@ -106,7 +97,7 @@ def use_entitlement(
         ent = next((e for e in stored.program.entitlements if e.code == code), None)
         if ent is None:
             raise NotFound(f"没有该权益 / no entitlement {code!r}", code="entitlement_not_found")
-        row = _member(uow, stored, member_id, lock=True)
+        row = require_member(uow, stored.program_id, member_id, lock=True)
         # Look again under the member lock: the same use_no sent by two clients at once both
         # passed the first look, and the second must answer as the first did.
         first = replay(uow, pid, "entitlement", data.use_no, fingerprint)
@@ -183,7 +174,7 @@ def draw(ctx: Context, program_code: str, member_id: str, data: LotteryDrawIn) -
                     raise Invalid(
                         "本方案没有积分抽奖 / this program has no lottery", code="not_offered"
                     )
-                row = _member(uow, stored, member_id, lock=True)
+                row = require_member(uow, stored.program_id, member_id, lock=True)
                 first = replay(uow, pid, "lottery", data.draw_no, fingerprint)
                 if first is not None:  # a concurrent resend committed first (see above)
                     return first
@@ -231,7 +222,7 @@ def draw(ctx: Context, program_code: str, member_id: str, data: LotteryDrawIn) -
                         "recorded_at": now,
                     }
                 )
-                after = _member(uow, stored, member_id)
+                after = require_member(uow, stored.program_id, member_id)
                 answer = {
                     "draw_no": data.draw_no,
                     "won": won,
@@ -259,7 +250,7 @@ def draws(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
     """Every draw with its seed and roll; `verified` recomputes each outcome."""
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
-        _member(uow, stored, member_id)
+        require_member(uow, stored.program_id, member_id)
         items = []
         for d in uow.perks.draws(stored.program_id, member_id):
             again = roll(d.seed, d.draw_no, d.member_id)
@@ -292,7 +283,7 @@ def add_account_user(
         shared = stored.program.shared_accounts
         if shared is None:
             raise Invalid("本方案不支持共享账户 / no shared accounts here", code="not_offered")
-        _member(uow, stored, member_id, lock=True)
+        require_member(uow, stored.program_id, member_id, lock=True)
         mobile = normalize_mobile(data.mobile)
         if mobile is None:
             raise Invalid("手机号无效 / not a valid mobile number", code="invalid_phone")
@@ -329,7 +320,7 @@ def add_account_user(
 def account_users(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
-        _member(uow, stored, member_id)
+        require_member(uow, stored.program_id, member_id)
         return {
             "items": [
                 {

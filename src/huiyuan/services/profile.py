@@ -17,12 +17,12 @@ from sqlalchemy import Row
 
 from ..domain.calendar import MonthDay
 from ..domain.identity import normalize_mobile, normalize_resident_id
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Forbidden, Invalid
 from ..security import Sealer, mask_address, mask_id, mask_phone
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from . import audit
-from .context import Context, require_program
+from .context import Context, require_member, require_program
 
 PROFILE_FIELDS = ("name", "phone", "id_number", "id_type", "address", "birthday", "anniversary")
 ID_TYPES = ("resident_id", "passport", "student", "military", "other")
@@ -210,9 +210,7 @@ def personal_data(ctx: Context, program_code: str, member_id: str, who: Any) -> 
     now = ctx.now()
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
-        row = uow.members.get(stored.program_id, member_id)
-        if row is None:
-            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        row = require_member(uow, stored.program_id, member_id)
         sealer = ctx.sealer
         answer = {
             "member_id": row.member_id,

@@ -19,7 +19,7 @@ from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from . import ledger
 from .consent import record_consent
-from .context import Context, require_program
+from .context import Context, require_member, require_program
 from .idempotency import replay
 from .inputs import RedemptionIn, TransferIn, body_fingerprint, moment
 from .members import check_store
@@ -141,9 +141,7 @@ def _redeem(
     rules = program.rewards
     tz = zone(program.timezone)
     pid = stored.program_id
-    member = uow.members.get(pid, data.member_id, lock=True)
-    if member is None:
-        raise NotFound("没有该会员 / no such member", code="member_not_found")
+    member = require_member(uow, pid, data.member_id, lock=True)
     if member.status != "active":
         raise Invalid("会员卡未开通或已停用 / membership not active", code="member_not_active")
     check_store(stored, member, data.store)

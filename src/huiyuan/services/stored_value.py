@@ -22,11 +22,11 @@ from ..domain.money import ZERO, fmt
 from ..domain.program import Metric, StoredValue
 from ..domain.stored_value import Kind
 from ..domain.tiers import reached_tier
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Forbidden, Invalid
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from . import ledger
-from .context import Context, require_program
+from .context import Context, require_member, require_program
 from .idempotency import replay
 from .inputs import DepositIn, WithdrawalIn, body_fingerprint, moment
 from .tier_review import change_tier, tier_as_of
@@ -44,9 +44,7 @@ def offered(stored: StoredProgram) -> StoredValue:
 
 
 def _member(uow: UnitOfWork, stored: StoredProgram, member_id: str) -> Row[Any]:
-    row = uow.members.get(stored.program_id, member_id, lock=True)
-    if row is None:
-        raise NotFound("没有该会员 / no such member", code="member_not_found")
+    row = require_member(uow, stored.program_id, member_id, lock=True)
     if row.status == "cancelled":
         raise Forbidden("会员资格已取消 / membership was cancelled", code="member_cancelled")
     return row
@@ -220,9 +218,7 @@ def withdraw(ctx: Context, program_code: str, member_id: str, data: WithdrawalIn
 def entries(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
-        row = uow.members.get(stored.program_id, member_id)
-        if row is None:
-            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        row = require_member(uow, stored.program_id, member_id)
         tz = zone(stored.program.timezone)
         return {
             "stored_value": fmt(row.stored_value),

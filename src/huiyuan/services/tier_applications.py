@@ -17,7 +17,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from . import audit
-from .context import Context, require_program
+from .context import Context, require_member, require_program
 from .inputs import DecisionIn, TierApplicationIn, body_fingerprint, moment
 from .stored_value import run_once
 from .tier_review import Measure, change_tier
@@ -86,9 +86,7 @@ def apply(
     def work(uow: UnitOfWork, stored: StoredProgram) -> dict[str, Any]:
         program = stored.program
         pid = stored.program_id
-        row = uow.members.get(pid, member_id, lock=True)
-        if row is None:
-            raise NotFound("没有该会员 / no such member", code="member_not_found")
+        row = require_member(uow, pid, member_id, lock=True)
         if data.tier not in {t.code for t in program.tiers}:
             raise Invalid(f"没有等级 {data.tier} / no tier {data.tier!r}", code="unknown_tier")
         tier = program.tier(data.tier)
