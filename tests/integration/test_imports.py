@@ -101,3 +101,34 @@ def test_import_stops_at_the_first_error(make_api: Any, ctx: Any, tmp_path: Path
     assert report.stopped_at == 2
     assert report.read == 2 and report.imported == 1
     assert _count(ctx, receipts) == 1
+
+
+def test_a_receipt_recorded_meanwhile_is_a_duplicate_not_a_failed_batch(
+    make_api: Any, ctx: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A till records R2 after the import looked its batch's numbers up: writing the batch
+    clashes, and the batch is redone receipt by receipt, finding R2 recorded."""
+    from huiyuan.services import checkout, imports
+    from huiyuan.services.inputs import PurchaseIn
+
+    api = make_api("jewelry")
+    a = _enroll(api, "13800138003")
+    rows = [_receipt("R1", a, 1), _receipt("R2", a, 2), _receipt("R3", a, 3)]
+    checkout.commit(ctx, "jewelry", PurchaseIn.model_validate(rows[1]))
+    real_known = imports._known
+    calls: list[int] = []
+
+    def stale_first(*args: Any) -> dict[str, str]:
+        calls.append(1)
+        return {} if len(calls) == 1 else real_known(*args)
+
+    monkeypatch.setattr(imports, "_known", stale_first)
+    report = import_receipts(ctx, "jewelry", _write(tmp_path / "m.jsonl", rows), "skip", 10)
+    assert len(calls) == 2  # the batch was redone
+    assert (report.imported, report.skipped_duplicates, report.errors) == (2, 1, [])
+    assert _count(ctx, receipts) == 3
+    # R2 at the till, at gold: 3000 diamond 95折 = 2850 → 950 points (per 3.00), silver 120 less
+    # 10 g × 5.00 = 70 → 70 points; 1020 cumulative makes the member platinum. R1 and R3 at
+    # platinum: 3000 × 0.90 = 2700 → 900, silver again 70: 970 each, recorded once each.
+    assert report.points == 2 * 970
+    assert verify(ctx).ok

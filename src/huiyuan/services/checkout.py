@@ -33,6 +33,7 @@ from .context import Context, require_program
 from .idempotency import replay
 from .inputs import PurchaseIn, body_fingerprint, moment
 from .members import resolve_member
+from .receipt_facts import Facts
 
 NOTE_PENDING = "会员卡尚未开通，不享会员权益 / membership not yet active: no member benefits"
 NOTE_LAPSED = "会员资格已过期，按原价结算，请续会 / membership has lapsed: full price; please renew"
@@ -81,21 +82,19 @@ def _lines(data: PurchaseIn) -> list[Line]:
 
 
 def _class_values(
-    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], at: datetime
+    facts: Facts, stored: StoredProgram, row: Any, at: datetime
 ) -> tuple[Decimal, dict[str, int]]:
     """The classification metric overall and per category, before this receipt."""
     program = stored.program
     assert program.classes is not None
     tz = zone(program.timezone)
-    pid, mid = stored.program_id, row.member_id
+    mid = row.member_id
     if program.classes.metric is ClassMetric.YEAR_POINTS:
         start, end = year_bounds(business_date(at, tz))
-        per_cat = uow.receipts.category_points(
-            pid, mid, start_of_day(start, tz), start_of_day(end, tz)
-        )
+        per_cat = facts.category_points(mid, start_of_day(start, tz), start_of_day(end, tz))
         return Decimal(sum(per_cat.values())), per_cat
     days = program.classes.days or 365
-    spend, _ = uow.receipts.spend(pid, mid, at - timedelta(days=days), at)
+    spend, _ = facts.spend(mid, at - timedelta(days=days), at)
     return spend, {}
 
 
@@ -107,17 +106,17 @@ def current_class(
     classes = stored.program.classes
     if classes is None or not classes.on_receipt:
         return None
-    value, _ = _class_values(uow, stored, row, at)
+    value, _ = _class_values(Facts(uow, stored.program_id), stored, row, at)
     return classes.band_for(value)
 
 
 def _member_context(
-    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], at: datetime, data: PurchaseIn
+    facts: Facts, stored: StoredProgram, row: Any, at: datetime, data: PurchaseIn
 ) -> MemberContext:
     program = stored.program
     category_classes: dict[str, str] = {}
     if program.classes is not None and program.classes.per_category:
-        _, per_cat = _class_values(uow, stored, row, at)
+        _, per_cat = _class_values(facts, stored, row, at)
         for line in data.lines:
             value = Decimal(per_cat.get(line.category, 0))
             category_classes[line.category] = program.classes.band_for(value)
@@ -134,11 +133,9 @@ def _member_context(
     )
 
 
-def _price(
-    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], data: PurchaseIn, at: datetime
-) -> Priced:
+def _price(facts: Facts, stored: StoredProgram, row: Any, data: PurchaseIn, at: datetime) -> Priced:
     program = stored.program
-    ctx = _member_context(uow, stored, row, at, data)
+    ctx = _member_context(facts, stored, row, at, data)
     lines = _lines(data)
     blocked = None
     if row.status != "active":
@@ -155,8 +152,8 @@ def _price(
         return Priced(priced, 0, {}, ctx, active=False)
     priced = price_receipt(program, lines, ctx)
     if data.points_to_redeem:
-        _offset(uow, stored, row, priced, ctx, data.points_to_redeem, at)
-    voucher_value = _vouchers(uow, stored, row, data.vouchers, at)
+        _offset(facts.uow, stored, row, priced, ctx, data.points_to_redeem, at)
+    voucher_value = _vouchers(facts.uow, stored, row, data.vouchers, at) if data.vouchers else ZERO
     if voucher_value > 0:
         apply_vouchers(priced, voucher_value)
     carry = {int(k): Decimal(v) for k, v in (row.carry or {}).items()}
@@ -221,8 +218,10 @@ def _vouchers(
 
 
 def _outcome(
-    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], data: PurchaseIn, at: datetime
+    facts: Facts, stored: StoredProgram, row: Any, data: PurchaseIn, at: datetime
 ) -> Outcome:
+    """What recording the receipt would change for `row` (the member as it stands), from what
+    `facts` says is recorded before it; nothing is written."""
     if row.status == "cancelled":  # issue 5: a cancelled member is refused at the till
         raise Forbidden("会员资格已取消 / membership was cancelled", code="member_cancelled")
     if at < row.joined_at:
@@ -231,26 +230,28 @@ def _outcome(
             code="not_yet_member",
         )
     program = stored.program
-    priced = _price(uow, stored, row, data, at)
+    priced = _price(facts, stored, row, data, at)
     out = Outcome(priced)
     if not priced.active:
         return out
     paid = sum((p.paid for p in priced.lines), ZERO)
-    metrics = _metrics(uow, stored, row, at, paid, priced.points)
+    metrics = _metrics(facts, stored, row, at, paid, priced.points)
     new_tier = reached_tier(program, row.tier, metrics, kind=row.kind)
     if new_tier != row.tier:
         out.tier_changed = {"from": row.tier, "to": new_tier}
     if program.classes is not None and program.classes.on_receipt:
-        value, _ = _class_values(uow, stored, row, at)
+        value, _ = _class_values(facts, stored, row, at)
         if program.classes.metric is ClassMetric.YEAR_POINTS:
             value += priced.points
         else:
             value += paid
         out.customer_class = program.classes.band_for(value)
     if row.referrer_id and program.earning.referrals:
-        referrer = uow.members.get(stored.program_id, row.referrer_id)
+        referrer = facts.member(row.referrer_id)
         if referrer is not None and referrer.status == "active":
-            first = uow.receipts.count(stored.program_id, row.member_id) == 0
+            first = any(
+                ref.kind is ReferralKind.FIRST_PURCHASE for ref in program.earning.referrals
+            ) and (facts.receipt_count(row.member_id) == 0)
             for ref in program.earning.referrals:
                 if ref.referrer_tiers and referrer.tier not in ref.referrer_tiers:
                     continue
@@ -312,7 +313,7 @@ def quote(ctx: Context, program_code: str, data: PurchaseIn) -> dict[str, Any]:
         row = resolve_member(
             uow, stored, data.member_id, data.card_no, lock=False, store=data.store
         )
-        out = _outcome(uow, stored, row, data, at)
+        out = _outcome(Facts(uow, stored.program_id), stored, row, data, at)
         tier = out.tier_changed["to"] if out.tier_changed else row.tier
         redeemed = data.points_to_redeem if out.priced.active else 0
         if data.account_user is not None and redeemed > 0:
@@ -374,6 +375,100 @@ def _lock_members(uow: UnitOfWork, program_id: int, member_ids: list[str]) -> di
     return rows
 
 
+def receipt_rows(
+    stored: StoredProgram, data: PurchaseIn, row: Any, out: Outcome, at: datetime, now: datetime
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The receipt's row and its lines' rows as recorded (the till and imports alike)."""
+    pid = stored.program_id
+    priced = out.priced
+    totals = _totals(priced.lines)
+    redeemed = data.points_to_redeem if priced.active else 0
+    offset_points = split_points_pro_rata(redeemed, [p.offset for p in priced.lines])
+    receipt = {
+        "program_id": pid,
+        "receipt_no": data.receipt_no,
+        "member_id": row.member_id,
+        "program_version": stored.version,
+        "occurred_at": at,
+        "recorded_at": now,
+        "business_date": business_date(at, zone(stored.program.timezone)),
+        "store": data.store,
+        "merchant": data.merchant,
+        "guide_id": row.guide_id,
+        "card_presented": data.card_presented,
+        "list_total": totals["list"],
+        "discount_total": totals["member_discount"],
+        "offset_total": totals["points_offset"],
+        "voucher_total": totals["vouchers"],
+        "paid_total": totals["paid"],
+        "paid_net": totals["paid"],
+        "points_earned": priced.points,
+        "points_redeemed": redeemed,
+        "points_reversed": 0,
+        "referrer_id": row.referrer_id if out.referral_points else None,
+        "referral_share": out.referral_share,
+        "referral_bonus": out.referral_bonus,
+        "referral_reversed": 0,
+    }
+    lines = [
+        {
+            "program_id": pid,
+            "receipt_no": data.receipt_no,
+            "line_no": p.line.line_no,
+            "sku": p.line.sku,
+            "category": p.line.category,
+            "flags": sorted(p.line.flags),
+            "qty": p.line.qty,
+            "list_price": p.line.list_price,
+            "price": p.line.price,
+            "member_discount": p.member_discount,
+            "offset": p.offset,
+            "vouchers": p.vouchers,
+            "paid": p.paid,
+            "points": p.points,
+            "offset_points": spent,
+            "earning_rule": p.rule,
+            "returned_qty": Decimal(0),
+            "points_reversed": 0,
+            "offset_points_refunded": 0,
+        }
+        for p, spent in zip(priced.lines, offset_points, strict=True)
+    ]
+    return receipt, lines
+
+
+def member_changes(row: Any, out: Outcome) -> dict[str, Any]:
+    """The member's columns the receipt moves besides its points: step-rule carry, class, tier."""
+    changes: dict[str, Any] = {}
+    if out.priced.carry != {int(k): Decimal(v) for k, v in (row.carry or {}).items()}:
+        changes["carry"] = {str(k): str(v) for k, v in out.priced.carry.items()}
+    if out.customer_class is not None and out.customer_class != row.customer_class:
+        changes["customer_class"] = out.customer_class
+    if out.tier_changed:
+        changes["tier"] = out.tier_changed["to"]
+    return changes
+
+
+def tier_event(out: Outcome, data: PurchaseIn) -> dict[str, Any]:
+    """The member-history detail of a tier the receipt reached."""
+    assert out.tier_changed is not None
+    return {**out.tier_changed, "reason": "purchase", "ref": data.receipt_no}
+
+
+def plain_accrual(data: PurchaseIn) -> bool:
+    """A receipt that only earns: nothing spent from the account, no authorised user, no
+    identification at the till. Imports work such receipts out in memory (import_batch.py);
+    anything else goes through `_commit` one at a time."""
+    return not (
+        data.points_to_redeem
+        or data.vouchers
+        or data.pay_with_stored_value
+        or data.account_user is not None
+        or data.consent is not None
+        or data.identify is not None
+    )
+
+
 def _commit(
     ctx: Context,
     uow: UnitOfWork,
@@ -384,7 +479,6 @@ def _commit(
     fingerprint: str,
 ) -> dict[str, Any]:
     program = stored.program
-    tz = zone(program.timezone)
     pid = stored.program_id
     found = resolve_member(uow, stored, data.member_id, data.card_no, lock=False, store=data.store)
     locked = _lock_members(
@@ -392,63 +486,11 @@ def _commit(
     )
     row = locked[found.member_id]
     mid = row.member_id
-    out = _outcome(uow, stored, row, data, at)
+    out = _outcome(Facts(uow, pid), stored, row, data, at)
     priced = out.priced
-    totals = _totals(priced.lines)
     redeemed = data.points_to_redeem if priced.active else 0
-    offset_points = split_points_pro_rata(redeemed, [p.offset for p in priced.lines])
-    uow.receipts.add(
-        {
-            "program_id": pid,
-            "receipt_no": data.receipt_no,
-            "member_id": mid,
-            "program_version": stored.version,
-            "occurred_at": at,
-            "recorded_at": now,
-            "business_date": business_date(at, tz),
-            "store": data.store,
-            "merchant": data.merchant,
-            "guide_id": row.guide_id,
-            "card_presented": data.card_presented,
-            "list_total": totals["list"],
-            "discount_total": totals["member_discount"],
-            "offset_total": totals["points_offset"],
-            "voucher_total": totals["vouchers"],
-            "paid_total": totals["paid"],
-            "paid_net": totals["paid"],
-            "points_earned": priced.points,
-            "points_redeemed": redeemed,
-            "points_reversed": 0,
-            "referrer_id": row.referrer_id if out.referral_points else None,
-            "referral_share": out.referral_share,
-            "referral_bonus": out.referral_bonus,
-            "referral_reversed": 0,
-        },
-        [
-            {
-                "program_id": pid,
-                "receipt_no": data.receipt_no,
-                "line_no": p.line.line_no,
-                "sku": p.line.sku,
-                "category": p.line.category,
-                "flags": sorted(p.line.flags),
-                "qty": p.line.qty,
-                "list_price": p.line.list_price,
-                "price": p.line.price,
-                "member_discount": p.member_discount,
-                "offset": p.offset,
-                "vouchers": p.vouchers,
-                "paid": p.paid,
-                "points": p.points,
-                "offset_points": spent,
-                "earning_rule": p.rule,
-                "returned_qty": Decimal(0),
-                "points_reversed": 0,
-                "offset_points_refunded": 0,
-            }
-            for p, spent in zip(priced.lines, offset_points, strict=True)
-        ],
-    )
+    receipt, receipt_lines = receipt_rows(stored, data, row, out, at, now)
+    uow.receipts.add(receipt, receipt_lines)
     if data.account_user is not None:
         # An authorised user earns into the account; spending its points needs consent.
         if redeemed > 0:
@@ -477,8 +519,8 @@ def _commit(
                 f"券 {code} 已被使用 / voucher {code} was just used", code="voucher_used"
             )
     if data.pay_with_stored_value:  # issue 5: the receipt's paid money from stored value
-        stored_value.pay(uow, stored, row, totals["paid"], at, now, data.receipt_no)
-    expiry = expires_at(program.expiry, at, tz)
+        stored_value.pay(uow, stored, row, receipt["paid_total"], at, now, data.receipt_no)
+    expiry = expires_at(program.expiry, at, zone(program.timezone))
     if priced.points > 0:
         posting = ledger.Posting(pid, mid, at, now, ref=data.receipt_no, reason="purchase")
         ledger.credit(uow, posting, priced.points, expiry, debt=int(row.debt))
@@ -487,37 +529,26 @@ def _commit(
             pid, row.referrer_id, at, now, ref=data.receipt_no, reason=f"referral: {mid}"
         )
         ledger.credit(uow, posting, out.referral_points, expiry, kind=EntryKind.BONUS)
-    changes: dict[str, Any] = {}
-    if priced.carry != {int(k): Decimal(v) for k, v in (row.carry or {}).items()}:
-        changes["carry"] = {str(k): str(v) for k, v in priced.carry.items()}
-    if out.customer_class is not None and out.customer_class != row.customer_class:
-        changes["customer_class"] = out.customer_class
+    changes = member_changes(row, out)
     if out.tier_changed:
-        changes["tier"] = out.tier_changed["to"]
-        uow.members.record(
-            pid,
-            mid,
-            "tier_changed",
-            {**out.tier_changed, "reason": "purchase", "ref": data.receipt_no},
-            None,
-            at,
-            now,
-        )
+        uow.members.record(pid, mid, "tier_changed", tier_event(out, data), None, at, now)
     if changes:
         uow.members.update(pid, mid, updated_at=now, **changes)
     after = uow.members.get(pid, mid)
     assert after is not None
     answer = _answer(data, mid, out, int(after.points), after.tier)
     if data.pay_with_stored_value:
-        answer.update(stored_value_paid=fmt(totals["paid"]), stored_value=fmt(after.stored_value))
+        answer.update(
+            stored_value_paid=fmt(receipt["paid_total"]), stored_value=fmt(after.stored_value)
+        )
     uow.requests.put(pid, "purchase", data.receipt_no, fingerprint, 201, answer, now)
     return answer
 
 
 def _metrics(
-    uow: UnitOfWork,
+    facts: Facts,
     stored: StoredProgram,
-    row: Row[Any],
+    row: Any,
     at: datetime,
     paid: Decimal,
     points: int,
@@ -525,14 +556,14 @@ def _metrics(
     """The tier metrics as they stand once this receipt (not yet stored) is counted."""
     program = stored.program
     tz = zone(program.timezone)
-    pid, mid = stored.program_id, row.member_id
+    mid = row.member_id
     out: dict[Metric, Decimal] = {}
     for metric, days in metrics_needed(program):
         if metric is Metric.CUMULATIVE_SPEND:
-            out[metric] = uow.receipts.spend(pid, mid)[0] + paid
+            out[metric] = facts.spend(mid)[0] + paid
         elif metric is Metric.ANNUAL_SPEND:
             start, end = year_bounds(business_date(at, tz))
-            year = uow.receipts.spend(pid, mid, start_of_day(start, tz), start_of_day(end, tz))
+            year = facts.spend(mid, start_of_day(start, tz), start_of_day(end, tz))
             out[metric] = year[0] + paid
         elif metric is Metric.MEMBERSHIP_YEAR_SPEND:
             since = row.joined_at
@@ -542,11 +573,11 @@ def _metrics(
                 # before the day after it (renewed 2027-01-05 → from 2027-01-05, not 01-04).
                 term = add_months(row.valid_until + timedelta(days=1), -months)
                 since = max(since, start_of_day(term, tz))
-            out[metric] = uow.receipts.spend(pid, mid, since)[0] + paid
+            out[metric] = facts.spend(mid, since)[0] + paid
         elif metric in (Metric.WINDOW_SPEND, Metric.WINDOW_ORDERS):
             assert days is not None
-            spend, count = uow.receipts.spend(
-                pid, mid, at - timedelta(days=days), at + timedelta(microseconds=1)
+            spend, count = facts.spend(
+                mid, at - timedelta(days=days), at + timedelta(microseconds=1)
             )
             out[metric] = spend + paid if metric is Metric.WINDOW_SPEND else Decimal(count + 1)
         elif metric is Metric.SINGLE_RECEIPT:

@@ -3,8 +3,12 @@
 Streaming: the file is read row by row and committed in batches, so memory stays flat however
 long the file. Idempotent by receipt number: a receipt already recorded with the same content is
 skipped, with other content it is a reported error. A bad row is reported with its line number,
-and the import either skips it or stops there, as the caller chooses; each receipt runs in its
-own savepoint, so a bad one never takes its batch down with it.
+and the import either skips it or stops there, as the caller chooses.
+
+A batch of receipts is worked out in memory and written with one statement per table
+(import_batch.py); a refused receipt has written nothing by then, so it never takes its batch
+down with it. Should a receipt fail after writing (on the till's path, or a clash when the batch
+is written), the batch is undone and redone receipt by receipt, each in a savepoint.
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..errors import HuiyuanError
 from ..store.schema import requests
 from .checkout import _commit
 from .context import Context, require_program
+from .import_batch import AccrualBatch
 from .inputs import PurchaseIn, body_fingerprint, moment
 
 CSV_LINE_FIELDS = ("line_no", "sku", "category", "qty", "list_price", "price", "member_price")
@@ -156,10 +162,9 @@ def import_receipts(
             break
         before = report.snapshot()
         try:
-            # Optimistic: no savepoint per receipt (two statements each). A receipt refused
-            # half-way (after some of its writes) undoes the whole batch, which is then redone
-            # receipt by receipt in savepoints: the same outcome either way, and refusals
-            # after the first write are rare in a historical import.
+            # Optimistic: worked out in memory and written once. Should the writing clash (a
+            # receipt number recorded meanwhile by a till), the batch is undone and redone
+            # receipt by receipt in savepoints, which reports the clashing receipt alone.
             pending, done = _batch(ctx, program_code, chunk, on_error, report, careful=False)
         except _Redo:
             report.restore(before)
@@ -172,7 +177,7 @@ def import_receipts(
 
 
 class _Redo(Exception):
-    """A receipt failed after writing: redo the batch with a savepoint per receipt."""
+    """Writing the batch clashed: redo it with a savepoint per receipt."""
 
 
 def _batch(
@@ -186,31 +191,46 @@ def _batch(
     """One transaction for the batch; (receipts handled, stop the import)."""
     pending = 0
     done = False
+    parsed = [(number, _parse(row)) for number, row in chunk]
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
         # The idempotency records of the whole batch in one query (was: one per receipt);
         # receipts recorded earlier in this batch are added as they are recorded.
-        known = _known(uow, stored.program_id, chunk)
-        for number, row in chunk:
+        known = _known(uow, stored.program_id, parsed)
+        held = None
+        if not careful:
+            held = AccrualBatch(uow, stored)
+            held.prepare([p for _, p in parsed if isinstance(p, PurchaseIn)])
+        for number, data in parsed:
             report.read += 1
-            outcome = _one(ctx, uow, stored, number, row, report, known, careful)
+            outcome = _one(ctx, uow, stored, number, data, report, known, held)
             pending += 1
             if outcome == "error" and on_error == "stop":
                 report.stopped_at = number
                 done = True
                 break
+        if held is not None:
+            try:
+                held.flush()
+            except IntegrityError as exc:  # e.g. the same receipt recorded meanwhile
+                raise _Redo from exc
         uow.commit()
     return pending, done
 
 
-def _known(uow: Any, program_id: int, chunk: list[tuple[int, Any]]) -> dict[str, str]:
-    refs = sorted(
-        {
-            row["receipt_no"]
-            for _, row in chunk
-            if isinstance(row, dict) and isinstance(row.get("receipt_no"), str)
-        }
-    )
+def _parse(row: dict[str, Any] | RowError) -> PurchaseIn | RowError:
+    if isinstance(row, RowError):
+        return row
+    try:
+        return PurchaseIn.model_validate(row)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return RowError(f"{where}: {first['msg']}")
+
+
+def _known(uow: Any, program_id: int, parsed: list[tuple[int, Any]]) -> dict[str, str]:
+    refs = sorted({data.receipt_no for _, data in parsed if isinstance(data, PurchaseIn)})
     known: dict[str, str] = {}
     for i in range(0, len(refs), 500):
         found = uow.conn.execute(
@@ -229,20 +249,15 @@ def _one(
     uow: Any,
     stored: Any,
     number: int,
-    row: Any,
+    data: PurchaseIn | RowError,
     report: ImportReport,
     known: dict[str, str],
-    careful: bool,
+    held: AccrualBatch | None,
 ) -> str:
-    if isinstance(row, RowError):
-        report.errors.append((number, str(row)))
-        return "error"
-    try:
-        data = PurchaseIn.model_validate(row)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        report.errors.append((number, f"{where}: {first['msg']}"))
+    """One receipt: worked out in memory by the batch (`held`), or through the till's path in a
+    savepoint of its own when the batch is redone receipt by receipt (`held` None)."""
+    if isinstance(data, RowError):
+        report.errors.append((number, str(data)))
         return "error"
     fingerprint = body_fingerprint(data)
     if data.receipt_no in known:
@@ -252,16 +267,24 @@ def _one(
         report.errors.append((number, f"receipt {data.receipt_no} exists with other content"))
         return "error"
     now = ctx.now()
-    savepoint = uow.conn.begin_nested() if careful else None
-    try:
-        answer = _commit(ctx, uow, stored, data, moment(data.occurred_at, now), now, fingerprint)
-    except HuiyuanError as exc:
-        if savepoint is None:
-            raise _Redo from exc
-        savepoint.rollback()
-        report.errors.append((number, f"{exc.code}: {exc.detail}"))
-        return "error"
-    if savepoint is not None:
+    at = moment(data.occurred_at, now)
+    if held is not None:
+        try:
+            # Refused before anything is held, or on the till's path in a savepoint of its own.
+            answer = held.record(data, at, now, fingerprint)
+            if answer is None:
+                answer = held.till(ctx, data, at, now, fingerprint)
+        except HuiyuanError as exc:
+            report.errors.append((number, f"{exc.code}: {exc.detail}"))
+            return "error"
+    else:
+        savepoint = uow.conn.begin_nested()
+        try:
+            answer = _commit(ctx, uow, stored, data, at, now, fingerprint)
+        except HuiyuanError as exc:
+            savepoint.rollback()
+            report.errors.append((number, f"{exc.code}: {exc.detail}"))
+            return "error"
         savepoint.commit()
     known[data.receipt_no] = fingerprint
     report.imported += 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ..domain.ledger import EntryKind, InsufficientPoints, LotView, allocate, allocation_order
 from ..errors import Invalid
@@ -26,20 +27,38 @@ class Posting:
     correlation_id: str | None = None
 
 
+def entry_values(p: Posting, kind: EntryKind, points: int) -> dict[str, Any]:
+    """An entry's row (imports write many at once: import_batch.py)."""
+    return {
+        "program_id": p.program_id,
+        "member_id": p.member_id,
+        "kind": kind.value,
+        "points": points,
+        "occurred_at": p.occurred_at,
+        "recorded_at": p.recorded_at,
+        "ref": p.ref,
+        "reason": p.reason,
+        "correlation_id": p.correlation_id,
+    }
+
+
+def lot_values(
+    p: Posting, entry_id: int | None, points: int, expires_at: datetime | None
+) -> dict[str, Any]:
+    """The lot a credit makes, all of it still to spend."""
+    return {
+        "program_id": p.program_id,
+        "member_id": p.member_id,
+        "entry_id": entry_id,
+        "points": points,
+        "remaining": points,
+        "earned_at": p.occurred_at,
+        "expires_at": expires_at,
+    }
+
+
 def _entry(uow: UnitOfWork, p: Posting, kind: EntryKind, points: int) -> int:
-    return uow.ledger.add_entry(
-        {
-            "program_id": p.program_id,
-            "member_id": p.member_id,
-            "kind": kind.value,
-            "points": points,
-            "occurred_at": p.occurred_at,
-            "recorded_at": p.recorded_at,
-            "ref": p.ref,
-            "reason": p.reason,
-            "correlation_id": p.correlation_id,
-        }
-    )
+    return uow.ledger.add_entry(entry_values(p, kind, points))
 
 
 def _move(
@@ -80,17 +99,7 @@ def credit(
     if points <= 0:
         raise ValueError("a credit is positive")
     entry_id = _entry(uow, p, kind, points)
-    lot_id = uow.ledger.add_lot(
-        {
-            "program_id": p.program_id,
-            "member_id": p.member_id,
-            "entry_id": entry_id,
-            "points": points,
-            "remaining": points,
-            "earned_at": p.occurred_at,
-            "expires_at": expires_at,
-        }
-    )
+    lot_id = uow.ledger.add_lot(lot_values(p, entry_id, points, expires_at))
     settled = 0
     left = points
     # The debt projection is checked first: the per-clawback query is only needed when owed.

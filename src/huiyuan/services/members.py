@@ -309,7 +309,7 @@ def find_members(
         ]
 
 
-def check_store(stored: StoredProgram, row: Row[Any], store: str | None) -> None:
+def check_store(stored: StoredProgram, row: Any, store: str | None) -> None:
     """A store-bound program's points are usable only in the member's own store (vip_points):
     a till or counter naming another store is refused. A member without a store, or a request
     naming none, is not restricted."""
@@ -324,6 +324,22 @@ def check_store(stored: StoredProgram, row: Row[Any], store: str | None) -> None
         )
 
 
+def card_holder(card_no: str, card: Row[Any] | None, member_id: str | None) -> str:
+    """Whose card `card_no` is (`card` its row, None if there is none), refused when its check
+    digit is wrong, it is lost or out of use, or it belongs to another member than `member_id`."""
+    if not card_valid(card_no):
+        raise Invalid("卡号校验位不正确 / card number check digit is wrong", code="invalid_card")
+    if card is None:
+        raise NotFound("没有该会员卡 / no such card", code="card_not_found")
+    if card.status == "lost":
+        raise Forbidden("该卡已挂失 / this card is reported lost", code="card_lost")
+    if card.status != "active":
+        raise Forbidden(f"该卡已停用 / this card is {card.status}", code="card_inactive")
+    if member_id and member_id != card.member_id:
+        raise Invalid("卡号与会员不符 / card belongs to another member", code="card_mismatch")
+    return str(card.member_id)
+
+
 def resolve_member(
     uow: UnitOfWork,
     stored: StoredProgram,
@@ -335,20 +351,8 @@ def resolve_member(
     """The member a till names, by id or card; a lost or replaced card is refused, and so is
     another store than the member's where the program is store-bound."""
     if card_no:
-        if not card_valid(card_no):
-            raise Invalid(
-                "卡号校验位不正确 / card number check digit is wrong", code="invalid_card"
-            )
-        card = uow.members.card(stored.program_id, card_no)
-        if card is None:
-            raise NotFound("没有该会员卡 / no such card", code="card_not_found")
-        if card.status == "lost":
-            raise Forbidden("该卡已挂失 / this card is reported lost", code="card_lost")
-        if card.status != "active":
-            raise Forbidden(f"该卡已停用 / this card is {card.status}", code="card_inactive")
-        if member_id and member_id != card.member_id:
-            raise Invalid("卡号与会员不符 / card belongs to another member", code="card_mismatch")
-        member_id = card.member_id
+        card = uow.members.card(stored.program_id, card_no) if card_valid(card_no) else None
+        member_id = card_holder(card_no, card, member_id)
     assert member_id is not None
     row = require_member(uow, stored.program_id, member_id, lock=lock)
     check_store(stored, row, store)

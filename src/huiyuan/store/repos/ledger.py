@@ -53,6 +53,10 @@ class LedgerRepo:
     def add_lot(self, values: dict[str, Any]) -> int:
         return int(self.conn.execute(_INSERT_LOT, values).scalar_one())
 
+    def add_lots(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.conn.execute(insert(lots), rows)
+
     def add_allocations(self, rows: list[dict[str, Any]]) -> None:
         if rows:
             self.conn.execute(insert(allocations), rows)

@@ -13,6 +13,40 @@ _GET = select(members).where(
     members.c.program_id == bindparam("p"), members.c.member_id == bindparam("m")
 )
 _GET_FOR_UPDATE = _GET.with_for_update()
+_SET_PROJECTION = (
+    update(members)
+    .where(members.c.program_id == bindparam("p"), members.c.member_id == bindparam("m"))
+    .values(
+        points=bindparam("new_points"),
+        debt=bindparam("new_debt"),
+        points_earned_total=bindparam("new_points_earned_total"),
+        last_entry_id=bindparam("new_last_entry_id"),
+        carry=bindparam("new_carry"),
+        tier=bindparam("new_tier"),
+        customer_class=bindparam("new_customer_class"),
+        updated_at=bindparam("new_updated_at"),
+    )
+)
+
+
+def history_row(
+    program_id: int,
+    member_id: str,
+    kind: str,
+    detail: dict[str, Any],
+    actor: str | None,
+    occurred_at: datetime,
+    now: datetime,
+) -> dict[str, Any]:
+    return {
+        "program_id": program_id,
+        "member_id": member_id,
+        "kind": kind,
+        "detail": detail,
+        "actor": actor,
+        "occurred_at": occurred_at,
+        "recorded_at": now,
+    }
 
 
 class MemberRepo:
@@ -26,6 +60,34 @@ class MemberRepo:
         # PostgreSQL: one writer per member; SQLite's BEGIN IMMEDIATE already serialises.
         query = _GET_FOR_UPDATE if lock else _GET
         return self.conn.execute(query, {"p": program_id, "m": member_id}).first()
+
+    def get_many(self, program_id: int, member_ids: list[str], lock: bool) -> list[Row[Any]]:
+        """Many members in id order; `lock` takes their row locks in that order, as a writer
+        of one member does, so batch and till never wait on each other in a cycle."""
+        out: list[Row[Any]] = []
+        ids = sorted(set(member_ids))
+        for i in range(0, len(ids), 500):
+            query = (
+                select(members)
+                .where(
+                    members.c.program_id == program_id, members.c.member_id.in_(ids[i : i + 500])
+                )
+                .order_by(members.c.member_id)
+            )
+            out.extend(self.conn.execute(query.with_for_update() if lock else query))
+        return out
+
+    def set_projections(self, program_id: int, rows: list[dict[str, Any]]) -> None:
+        """Writes members' balance projections and receipt-moved columns as worked out by a
+        writer holding their locks (an import batch): one statement for all of them. Each row
+        names the member (`member_id`) and the new value of every column set."""
+        if rows:
+            params = [
+                {"p": program_id, "m": r["member_id"]}
+                | {f"new_{k}": v for k, v in r.items() if k != "member_id"}
+                for r in rows
+            ]
+            self.conn.execute(_SET_PROJECTION, params)
 
     def by_phone_hash(self, program_id: int, phone_hash: str) -> Row[Any] | None:
         return self.conn.execute(
@@ -71,6 +133,18 @@ class MemberRepo:
             select(cards).where(cards.c.program_id == program_id, cards.c.card_no == card_no)
         ).first()
 
+    def cards_many(self, program_id: int, card_nos: list[str]) -> dict[str, Row[Any]]:
+        out: dict[str, Row[Any]] = {}
+        nos = sorted(set(card_nos))
+        for i in range(0, len(nos), 500):
+            rows = self.conn.execute(
+                select(cards).where(
+                    cards.c.program_id == program_id, cards.c.card_no.in_(nos[i : i + 500])
+                )
+            )
+            out.update({r.card_no: r for r in rows})
+        return out
+
     def card_exists(self, card_no: str) -> bool:
         found = self.conn.execute(select(cards.c.card_no).where(cards.c.card_no == card_no))
         return found.first() is not None
@@ -97,16 +171,13 @@ class MemberRepo:
         now: datetime,
     ) -> None:
         self.conn.execute(
-            insert(member_history).values(
-                program_id=program_id,
-                member_id=member_id,
-                kind=kind,
-                detail=detail,
-                actor=actor,
-                occurred_at=occurred_at,
-                recorded_at=now,
-            )
+            insert(member_history),
+            history_row(program_id, member_id, kind, detail, actor, occurred_at, now),
         )
+
+    def record_many(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.conn.execute(insert(member_history), rows)
 
     def history(self, program_id: int, member_id: str) -> list[Row[Any]]:
         return list(

@@ -20,6 +20,12 @@ class ReceiptRepo:
         self.conn.execute(insert(receipts), values)
         self.conn.execute(insert(receipt_lines), lines)
 
+    def add_many(self, values: list[dict[str, Any]], lines: list[dict[str, Any]]) -> None:
+        """Many receipts and all their lines: one statement each, however many."""
+        if values:
+            self.conn.execute(insert(receipts), values)
+            self.conn.execute(insert(receipt_lines), lines)
+
     def get(self, program_id: int, receipt_no: str) -> Row[Any] | None:
         return self.conn.execute(
             select(receipts).where(

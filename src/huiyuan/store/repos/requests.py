@@ -44,13 +44,29 @@ class RequestRepo:
     ) -> None:
         self.conn.execute(
             insert(requests),
-            {
-                "program_id": program_id,
-                "kind": kind,
-                "ref": ref,
-                "body_hash": body_hash,
-                "status_code": status_code,
-                "response": response,
-                "created_at": now,
-            },
+            answer_row(program_id, kind, ref, body_hash, status_code, response, now),
         )
+
+    def put_many(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.conn.execute(insert(requests), rows)
+
+
+def answer_row(
+    program_id: int,
+    kind: str,
+    ref: str,
+    body_hash: str,
+    status_code: int,
+    response: dict[str, Any],
+    now: datetime,
+) -> dict[str, Any]:
+    return {
+        "program_id": program_id,
+        "kind": kind,
+        "ref": ref,
+        "body_hash": body_hash,
+        "status_code": status_code,
+        "response": response,
+        "created_at": now,
+    }
