@@ -23,6 +23,8 @@ class MoneyError(ValueError):
 
 def money(value: Decimal | str | int) -> Decimal:
     """Yuan with two places, half up (四舍五入). Floats are refused, not rounded."""
+    if type(value) is Decimal and value.is_finite():  # the common case, called very often
+        return value.quantize(FEN, rounding=ROUND_HALF_UP)
     if isinstance(value, float | bool):
         raise MoneyError(f"money must not be a float or bool: {value!r}")
     try:

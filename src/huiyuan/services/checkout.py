@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Row
@@ -46,6 +47,12 @@ class Priced:
     carry: dict[int, Decimal]
     context: MemberContext
     active: bool = True
+
+    @cached_property
+    def totals(self) -> dict[str, Decimal]:
+        """The receipt's sums (its lines are final once priced: offsets and vouchers are
+        applied before earning)."""
+        return _totals(self.lines)
 
 
 @dataclass
@@ -277,7 +284,7 @@ def _answer(
 ) -> dict[str, Any]:
     priced = out.priced
     points_redeemed = data.points_to_redeem if priced.active else 0
-    totals = _totals(priced.lines)
+    totals = priced.totals
     return {
         "receipt_no": data.receipt_no,
         "member_id": member_id,
@@ -332,7 +339,7 @@ def quote(ctx: Context, program_code: str, data: PurchaseIn) -> dict[str, Any]:
         balance = int(row.points) + out.priced.points - redeemed
         answer = _answer(data, row.member_id, out, balance, tier)
         if data.pay_with_stored_value:  # issue 5: paid from stored value
-            paid = _totals(out.priced.lines)["paid"]
+            paid = out.priced.totals["paid"]
             stored_value.check_payment(uow, stored, row, paid, at)
             answer.update(stored_value_paid=fmt(paid), stored_value=fmt(row.stored_value - paid))
         return answer
@@ -381,7 +388,7 @@ def receipt_rows(
     """The receipt's row and its lines' rows as recorded (the till and imports alike)."""
     pid = stored.program_id
     priced = out.priced
-    totals = _totals(priced.lines)
+    totals = priced.totals
     redeemed = data.points_to_redeem if priced.active else 0
     offset_points = split_points_pro_rata(redeemed, [p.offset for p in priced.lines])
     receipt = {

@@ -71,7 +71,7 @@ class MemberState:
     tier: str
 
     def __init__(self, row: Row[Any]):
-        self.__dict__.update(row._mapping)
+        self.__dict__.update(row._asdict())
 
     def projection(self) -> dict[str, Any]:
         return {"member_id": self.member_id, **{k: getattr(self, k) for k in _PROJECTION}}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from functools import cache
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -81,20 +82,29 @@ def _check_moment(value: datetime | None) -> datetime | None:
 MomentIn = Annotated[AwareDatetime, AfterValidator(_check_moment)]
 
 
-def _nul_at(value: Any, where: str = "") -> str | None:
-    """Where a NUL character hides in raw input (PostgreSQL text cannot hold one), or None."""
+def _nul_at(value: Any) -> str | None:
+    """Where a NUL character hides in one model's raw input (PostgreSQL text cannot hold one),
+    or None. Objects inside lists are nested models, which check their own input: each string
+    is looked at once however deep the body (a receipt's lines are not walked twice)."""
     if isinstance(value, str):
-        return where or "body" if "\x00" in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found = _nul_at(key, where) or _nul_at(item, f"{where}.{key}" if where else str(key))
-            if found:
-                return found
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            found = _nul_at(item, f"{where}[{i}]")
-            if found:
-                return found
+        return "body" if "\x00" in value else None
+    if not isinstance(value, dict):
+        return None
+    for key, item in value.items():
+        if isinstance(key, str) and "\x00" in key:
+            return str(key).replace("\x00", "")
+        if isinstance(item, str):
+            if "\x00" in item:
+                return str(key)
+        elif isinstance(item, list):
+            for i, element in enumerate(item):
+                if isinstance(element, str) and "\x00" in element:
+                    return f"{key}[{i}]"
+        elif isinstance(item, dict):
+            # A nested model or a plain mapping (attributes): its keys and texts.
+            for k, v in item.items():
+                if (isinstance(k, str) and "\x00" in k) or (isinstance(v, str) and "\x00" in v):
+                    return f"{key}.{str(k).replace(chr(0), '')}"
     return None
 
 
@@ -112,13 +122,29 @@ class Strict(BaseModel):
 
     @model_validator(mode="after")
     def _moments_in_range(self) -> Any:
-        for name, value in self.__dict__.items():
+        for name in _moment_fields(type(self)):
+            value = getattr(self, name)
             if isinstance(value, datetime):
                 try:
                     _check_moment(value)
                 except ValueError as exc:
                     raise ValueError(f"{name}: {exc}") from None
         return self
+
+
+@cache
+def _moment_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model that may hold a moment (most input models have none)."""
+    return tuple(name for name, f in model.model_fields.items() if _mentions_moment(f.annotation))
+
+
+def _mentions_moment(annotation: Any) -> bool:
+    # pydantic's AwareDatetime is a marker class, not a datetime subclass.
+    if annotation is AwareDatetime or (
+        isinstance(annotation, type) and issubclass(annotation, datetime)
+    ):
+        return True
+    return any(_mentions_moment(arg) for arg in get_args(annotation))
 
 
 class LineIn(Strict):

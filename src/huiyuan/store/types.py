@@ -10,7 +10,7 @@ from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from ..domain.money import FEN, money
+from ..domain.money import money
 
 
 class MoneyFen(TypeDecorator[Decimal]):
@@ -22,12 +22,12 @@ class MoneyFen(TypeDecorator[Decimal]):
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
         if value is None:
             return None
-        return int(money(value) / FEN)
+        return int(money(value).scaleb(2))
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return money(Decimal(int(value)) * FEN)
+        return Decimal(int(value)).scaleb(-2)
 
 
 class Thousandths(TypeDecorator[Decimal]):
