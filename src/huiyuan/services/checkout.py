@@ -488,10 +488,12 @@ def _commit(
     program = stored.program
     pid = stored.program_id
     found = resolve_member(uow, stored, data.member_id, data.card_no, lock=False, store=data.store)
-    locked = _lock_members(
-        uow, pid, [found.member_id] + ([found.referrer_id] if found.referrer_id else [])
-    )
-    row = locked[found.member_id]
+    row = found  # SQLite's one writer (BEGIN IMMEDIATE): the row just read is current
+    if uow.locks_rows:
+        locked = _lock_members(
+            uow, pid, [found.member_id] + ([found.referrer_id] if found.referrer_id else [])
+        )
+        row = locked[found.member_id]
     mid = row.member_id
     out = _outcome(Facts(uow, pid), stored, row, data, at)
     priced = out.priced
