@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import os
 import resource
@@ -58,7 +59,12 @@ SCALES = {
 
 
 def scale() -> Scale:
-    return SCALES[os.environ.get("BENCH_SCALE", "full")]
+    chosen = SCALES[os.environ.get("BENCH_SCALE", "full")]
+    # Intermediate expiry sizes (e.g. 200,000) without the full scale's 11 M rows.
+    members = os.environ.get("BENCH_EXPIRY_MEMBERS")
+    if members:
+        chosen = dataclasses.replace(chosen, expiry_members=int(members))
+    return chosen
 
 
 # -- databases

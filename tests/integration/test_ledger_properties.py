@@ -249,6 +249,8 @@ def snapshot(m: Member) -> dict[str, Any]:
                 lots.c.remaining,
                 lots.c.earned_at,
                 lots.c.expires_at,
+                lots.c.expired_points,
+                lots.c.swept_at,
             )
             .where(lots.c.program_id == m.program_id, lots.c.member_id == m.member_id)
             .order_by(lots.c.lot_id)
@@ -290,13 +292,27 @@ def check_invariants(m: Member, model: Model | None) -> dict[str, Any]:
     assert s["debt"] >= 0
     for lt in s["lots"]:
         assert 0 <= lt.remaining <= lt.points
-    # every negative entry drew exactly its points from lots, except a clawback's debt part
+    # every negative entry drew exactly its points from lots, except a clawback's debt part;
+    # an expiry is recorded on the lots it swept (no allocations), found by its moment
     drawn: dict[int, int] = {}
     for a in s["allocations"]:
         assert a.points > 0
         drawn[a.entry_id] = drawn.get(a.entry_id, 0) + int(a.points)
+    swept: dict[Any, int] = {}
+    for lt in s["lots"]:
+        assert (lt.swept_at is None) == (lt.expired_points is None)
+        if lt.swept_at is not None:
+            assert lt.expired_points > 0 and lt.remaining == 0
+            assert lt.expires_at is not None and lt.expires_at <= lt.swept_at
+            swept[lt.swept_at] = swept.get(lt.swept_at, 0) + int(lt.expired_points)
+    expired: dict[Any, int] = {}
     for e in s["entries"]:
-        if e.points < 0 and e.kind != EntryKind.CLAWBACK:
+        if e.kind == EntryKind.EXPIRE:
+            assert e.entry_id not in drawn
+            expired[e.occurred_at] = expired.get(e.occurred_at, 0) - int(e.points)
+    assert swept == expired
+    for e in s["entries"]:
+        if e.points < 0 and e.kind not in (EntryKind.CLAWBACK, EntryKind.EXPIRE):
             assert drawn.get(e.entry_id, 0) == -e.points
         if e.kind == EntryKind.CLAWBACK:
             assert 0 <= drawn.get(e.entry_id, 0) <= -e.points

@@ -180,28 +180,30 @@ def clawback(uow: UnitOfWork, p: Posting, points: int, source_entry_id: int | No
 
 
 def expire(uow: UnitOfWork, p: Posting) -> int:
-    """Writes one expiry entry for all of a member's lots expired by `p.occurred_at`."""
+    """Writes one expiry entry for all of a member's lots expired by `p.occurred_at`; the lots
+    record what they lost and when (as the job's set-based sweep does, one model for both)."""
     lots = uow.ledger.expired_lots(p.program_id, p.member_id, p.occurred_at)
     total = sum(lot.remaining for lot in lots)
     if total == 0:
         return 0
     entry_id = _entry(uow, p, EntryKind.EXPIRE, -total)
-    _draw(uow, p, entry_id, [(lot.lot_id, lot.remaining) for lot in lots])
+    uow.ledger.sweep([lot.lot_id for lot in lots], p.occurred_at)
     _move(uow, p, entry_id, -total)
     return total
 
 
 def expire_members(
     uow: UnitOfWork, program_id: int, member_ids: list[str], as_of: datetime, now: datetime
-) -> int:
+) -> tuple[int, int]:
     """The same as `expire` for many members at once, set-based: one entry per member with
-    expired points, an allocation per lot, the lots emptied and the balances moved.
+    expired points, the lots emptied with their expiry recorded on them, the balances moved;
+    (members, points) expired.
 
-    `member_ids` is a run of members in id order as the job's pick gives them (every member
-    holding expired lots after the cursor, up to the chunk size): the members from the first
-    to the last are expired together, in a few statements whatever the chunk's size."""
+    `member_ids` ends a run of members in id order as the job's pick gives them (the first
+    and the last of the members after the cursor, up to the chunk size): the members from
+    the first to the last are expired together, in a few statements whatever their number."""
     if not member_ids:
-        return 0
+        return 0, 0
     first, last = member_ids[0], member_ids[-1]
     if uow.locks_rows:
         uow.ledger.lock_member_range(program_id, first, last)

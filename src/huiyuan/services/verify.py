@@ -28,14 +28,24 @@ def verify(ctx: Context, program_code: str | None = None) -> VerifyReport:
                 return report
             program_id = stored.program_id
         for lot in uow.ledger.bad_lots(program_id):
+            swept = (
+                ""
+                if lot.expired_points is None and lot.swept_at is None
+                else f"; expired {lot.expired_points} at {lot.swept_at}"
+            )
             report.problems.append(
                 f"lot {lot.lot_id} of member {lot.member_id}: remaining {lot.remaining}, "
-                f"expected {lot.expected} (of {lot.points})"
+                f"expected {lot.expected} (of {lot.points}{swept})"
             )
         for entry in uow.ledger.bad_entries(program_id):
             report.problems.append(
                 f"entry {entry.entry_id} ({entry.kind} {entry.points}) of member "
                 f"{entry.member_id}: lots drawn {entry.drawn}"
+            )
+        for x in uow.ledger.bad_expiries(program_id):
+            report.problems.append(
+                f"expiry of member {x.member_id} at {x.at}: entries {int(x.expired)}, "
+                f"taken from lots {int(x.taken)}"
             )
         for m in uow.ledger.bad_members(program_id):
             report.problems.append(

@@ -200,9 +200,18 @@ lots = Table(
     Column("member_id", String(32), nullable=False),
     Column("entry_id", BigInteger, nullable=False),
     Column("points", BigInteger, nullable=False),
-    Column("remaining", BigInteger, nullable=False),  # a projection of its allocations
+    # A projection: points - its allocations - expired_points.
+    Column("remaining", BigInteger, nullable=False),
     Column("earned_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime),
+    # Expiry is recorded on the lot itself instead of in an allocation row per lot, so the
+    # year-end sweep writes nothing per lot beyond the update that empties it: the points it
+    # took and the moment of the member's `expire` entry that says so (its `occurred_at`;
+    # the lot's own deadline is `expires_at`). Both stay null until the lot is swept. The
+    # entry is found by member and moment rather than by id: looking up an id for every lot
+    # would cost the sweep a search of the entries per lot.
+    Column("expired_points", BigInteger),
+    Column("swept_at", UTCDateTime),
 )
 Index("ix_lots_member", lots.c.program_id, lots.c.member_id)
 Index("ix_lots_expiry", lots.c.program_id, lots.c.expires_at)

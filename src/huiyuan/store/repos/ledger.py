@@ -6,10 +6,36 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, bindparam, func, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Row,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.sql.elements import ColumnElement
 
-from ...domain.ledger import LotView
+from ...domain.ledger import EntryKind, LotView
 from ..schema import allocations, ledger_entries, lots, members
+from ..types import UTCDateTime
+
+
+def swept_by(entries: Any) -> ColumnElement[bool]:
+    """Joins a swept lot to the `expire` entry that took its points: the member's entry at
+    the lot's `swept_at` (one per member and moment; see schema.lots)."""
+    return and_(
+        entries.c.program_id == lots.c.program_id,
+        entries.c.member_id == lots.c.member_id,
+        entries.c.kind == EntryKind.EXPIRE.value,
+        entries.c.occurred_at == lots.c.swept_at,
+    )
 
 
 @dataclass(frozen=True)
@@ -102,10 +128,19 @@ class LedgerRepo:
         ).first()
 
     def soonest_expiry_drawn(self, entry_id: int) -> datetime | None:
-        result: datetime | None = self.conn.execute(
-            select(func.min(lots.c.expires_at))
+        drawn = (
+            select(lots.c.expires_at)
             .select_from(allocations.join(lots, lots.c.lot_id == allocations.c.lot_id))
             .where(allocations.c.entry_id == entry_id)
+        )
+        # An `expire` entry's lots name it by member and moment (see `swept`).
+        swept = (
+            select(lots.c.expires_at)
+            .select_from(lots.join(ledger_entries, swept_by(ledger_entries)))
+            .where(ledger_entries.c.entry_id == entry_id)
+        )
+        result: datetime | None = self.conn.execute(
+            select(func.min(drawn.union_all(swept).subquery().c.expires_at))
         ).scalar()
         return result
 
@@ -136,8 +171,12 @@ class LedgerRepo:
 
     def lots_as_of(self, program_id: int, member_id: str, as_of: datetime) -> list[LotAsOf]:
         drawn = func.coalesce(func.sum(allocations.c.points), 0)
+        # A lot swept by `as_of` lost its expired points then (one value per lot: the max).
+        swept = func.max(
+            case((lots.c.swept_at <= as_of, func.coalesce(lots.c.expired_points, 0)), else_=0)
+        )
         rows = self.conn.execute(
-            select(lots.c.lot_id, lots.c.points, lots.c.earned_at, lots.c.expires_at, drawn)
+            select(lots.c.lot_id, lots.c.points, lots.c.earned_at, lots.c.expires_at, drawn + swept)
             .select_from(
                 lots.outerjoin(
                     allocations,
@@ -150,6 +189,7 @@ class LedgerRepo:
                 lots.c.earned_at <= as_of,
             )
             .group_by(lots.c.lot_id, lots.c.points, lots.c.earned_at, lots.c.expires_at)
+            .order_by(lots.c.lot_id)
         )
         return [LotAsOf(r[0], r[1], r[1] - int(r[4]), r[2], r[3]) for r in rows]
 
@@ -240,39 +280,18 @@ class LedgerRepo:
         )
         return [LotView(r[0], r[1], r[2], r[3]) for r in rows]
 
-    def members_with_expired_lots(
-        self, program_id: int, as_of: datetime, after: str | None, limit: int
-    ) -> list[str]:
-        """Members (in id order, after a cursor) holding lots expired by `as_of`."""
-        query = (
-            select(lots.c.member_id)
-            .where(
-                lots.c.program_id == program_id, lots.c.remaining > 0, lots.c.expires_at <= as_of
-            )
-            .group_by(lots.c.member_id)
-            .order_by(lots.c.member_id)
-            .limit(limit)
-        )
+    def member_run_after(self, program_id: int, after: str | None, limit: int) -> list[str]:
+        """The first and the last of the next `limit` members in id order after a cursor
+        ([] when none are left): a chunk of the expiry job, which sweeps every member from
+        the first to the last. Only the two ends leave the database (a whole chunk of ids
+        read into Python cost more than the index walk), and the lots are not consulted:
+        the sweep reads them anyway."""
+        run = select(members.c.member_id).where(members.c.program_id == program_id)
         if after is not None:
-            query = query.where(lots.c.member_id > after)
-        return list(self.conn.execute(query).scalars())
-
-    def expired_lots_of(
-        self, program_id: int, member_ids: list[str], as_of: datetime
-    ) -> list[tuple[int, str, int]]:
-        """(lot_id, member_id, remaining) of the members' lots expired by `as_of`."""
-        rows = self.conn.execute(
-            select(lots.c.lot_id, lots.c.member_id, lots.c.remaining)
-            .where(
-                lots.c.program_id == program_id,
-                lots.c.member_id.in_(member_ids),
-                lots.c.remaining > 0,
-                lots.c.expires_at <= as_of,
-            )
-            # Deterministic allocation order on both databases, as above.
-            .order_by(lots.c.lot_id)
-        )
-        return [(int(r[0]), r[1], int(r[2])) for r in rows]
+            run = run.where(members.c.member_id > after)
+        ids = run.order_by(members.c.member_id).limit(limit).subquery()
+        row = self.conn.execute(select(func.min(ids.c.member_id), func.max(ids.c.member_id))).one()
+        return [] if row[0] is None else [row[0], row[1]]
 
     def add_entries(self, rows: list[dict[str, Any]]) -> list[int]:
         """Inserts many entries; their ids in the order given."""
@@ -284,10 +303,14 @@ class LedgerRepo:
         )
         return [int(r[0]) for r in result]
 
-    def empty_lots(self, lot_ids: list[int]) -> None:
+    def sweep(self, lot_ids: list[int], at: datetime) -> None:
+        """Records on the lots that their remainders expired at `at` (one member's `expire`
+        entry at that moment says so) and empties them."""
         for i in range(0, len(lot_ids), 5000):
             self.conn.execute(
-                update(lots).where(lots.c.lot_id.in_(lot_ids[i : i + 5000])).values(remaining=0)
+                update(lots)
+                .where(lots.c.lot_id.in_(lot_ids[i : i + 5000]))
+                .values(expired_points=lots.c.remaining, swept_at=at, remaining=0)
             )
 
     def move_members(self, program_id: int, moves: list[dict[str, Any]]) -> None:
@@ -321,18 +344,14 @@ class LedgerRepo:
 
     def expire_range(
         self, program_id: int, first: str, last: str, as_of: datetime, now: datetime, ref: str
-    ) -> int:
+    ) -> tuple[int, int]:
         """Set-based expiry of every lot expired by `as_of` of the members from `first` to
-        `last`: one `expire` entry per member (in member order), an allocation per lot (in
-        member, lot order), the lots emptied and the balances moved; the points expired.
+        `last`: one `expire` entry per member (in member order), the lots emptied with their
+        expiry recorded on them, the balances moved; (members, points) expired.
 
-        Four statements for the whole range, so a chunk of members costs the same few round
-        trips however many it holds (was: the lots read into Python and written back row by
-        row with executemany)."""
-        from sqlalchemy import literal
-
-        from ..types import UTCDateTime
-
+        A few statements for the whole range whatever it holds. The lots' update is the one
+        a bare sweep would do, plus the two values that say what was taken and when (no
+        allocation row per lot)."""
         at = literal(as_of, UTCDateTime())
         expired = and_(
             lots.c.program_id == program_id,
@@ -340,7 +359,8 @@ class LedgerRepo:
             lots.c.remaining > 0,
             lots.c.expires_at <= as_of,
         )
-        before = self.conn.execute(select(func.max(ledger_entries.c.entry_id))).scalar() or 0
+        last_id = select(func.max(ledger_entries.c.entry_id))
+        before = self.conn.execute(last_id).scalar() or 0
         self.conn.execute(
             insert(ledger_entries).from_select(
                 [
@@ -356,7 +376,7 @@ class LedgerRepo:
                 select(
                     literal(program_id),
                     lots.c.member_id,
-                    literal("expire"),
+                    literal(EntryKind.EXPIRE.value),
                     -func.sum(lots.c.remaining),
                     at,
                     literal(now, UTCDateTime()),
@@ -368,37 +388,24 @@ class LedgerRepo:
                 .order_by(lots.c.member_id),
             )
         )
+        # The entries just written: the member range is locked, so no other writer adds an
+        # entry for these members meanwhile. Bounding the ids on both sides lets SQLite read
+        # them by key instead of walking the members' entries.
+        after = self.conn.execute(last_id).scalar() or 0
+        if after == before:
+            return 0, 0
+        self.conn.execute(
+            update(lots)
+            .where(expired)
+            .values(expired_points=lots.c.remaining, swept_at=at, remaining=0)
+        )
         new = and_(
             ledger_entries.c.entry_id > before,
+            ledger_entries.c.entry_id <= after,
             ledger_entries.c.program_id == program_id,
             ledger_entries.c.member_id.between(first, last),
-            ledger_entries.c.kind == "expire",
+            ledger_entries.c.kind == EntryKind.EXPIRE.value,
             ledger_entries.c.ref == ref,
-        )
-        self.conn.execute(
-            insert(allocations).from_select(
-                ["program_id", "member_id", "entry_id", "lot_id", "points", "occurred_at"],
-                select(
-                    lots.c.program_id,
-                    lots.c.member_id,
-                    ledger_entries.c.entry_id,
-                    lots.c.lot_id,
-                    lots.c.remaining,
-                    at,
-                )
-                .select_from(
-                    lots.join(
-                        ledger_entries,
-                        and_(
-                            ledger_entries.c.program_id == lots.c.program_id,
-                            ledger_entries.c.member_id == lots.c.member_id,
-                            new,
-                        ),
-                    )
-                )
-                .where(expired)
-                .order_by(lots.c.member_id, lots.c.lot_id),
-            )
         )
         self.conn.execute(
             update(members)
@@ -412,11 +419,11 @@ class LedgerRepo:
                 last_entry_id=ledger_entries.c.entry_id,
             )
         )
-        self.conn.execute(update(lots).where(expired).values(remaining=0))
-        total = self.conn.execute(
-            select(func.coalesce(func.sum(-ledger_entries.c.points), 0)).where(new)
-        ).scalar_one()
-        return int(total)
+        # Counted in the database: the entries' rows are not worth bringing into Python.
+        written, total = self.conn.execute(
+            select(func.count(), func.coalesce(func.sum(-ledger_entries.c.points), 0)).where(new)
+        ).one()
+        return int(written), int(total)
 
     # -- reconciliation
 
@@ -426,7 +433,12 @@ class LedgerRepo:
             .group_by(allocations.c.lot_id)
             .subquery()
         )
-        expected = lots.c.points - func.coalesce(drawn.c.drawn, 0)
+        expected = (
+            lots.c.points
+            - func.coalesce(drawn.c.drawn, 0)
+            - func.coalesce(lots.c.expired_points, 0)
+        )
+        swept = lots.c.swept_at.is_not(None)
         query = (
             select(
                 lots.c.lot_id,
@@ -434,12 +446,19 @@ class LedgerRepo:
                 lots.c.points,
                 lots.c.remaining,
                 expected.label("expected"),
+                lots.c.expired_points,
+                lots.c.swept_at,
             )
             .select_from(lots.outerjoin(drawn, drawn.c.lot_id == lots.c.lot_id))
             .where(
                 (lots.c.remaining != expected)
                 | (lots.c.remaining < 0)
                 | (lots.c.remaining > lots.c.points)
+                # Expiry on the lot: both values or neither, a positive amount, and never
+                # swept before its deadline (nor without one).
+                | (swept != lots.c.expired_points.is_not(None))
+                | (lots.c.expired_points <= 0)
+                | (swept & (lots.c.expires_at.is_(None) | (lots.c.swept_at < lots.c.expires_at)))
             )
         )
         if program_id is not None:
@@ -468,8 +487,13 @@ class LedgerRepo:
             .where(
                 (
                     negative
-                    & (ledger_entries.c.kind != "clawback")
+                    & ledger_entries.c.kind.not_in(("clawback", EntryKind.EXPIRE.value))
                     & (got != -ledger_entries.c.points)
+                )
+                # What an expiry took is checked per member and moment: `bad_expiries`.
+                | (
+                    (ledger_entries.c.kind == EntryKind.EXPIRE.value)
+                    & (ledger_entries.c.points >= 0)
                 )
                 | (
                     (ledger_entries.c.kind == "clawback")
@@ -480,6 +504,61 @@ class LedgerRepo:
         if program_id is not None:
             query = query.where(ledger_entries.c.program_id == program_id)
         return list(self.conn.execute(query))
+
+    def bad_expiries(self, program_id: int | None = None) -> list[Row[Any]]:
+        """(program_id, member_id, at, expired, taken) wherever the `expire` entries of a
+        member at a moment (expired: minus their points) differ from what was taken from the
+        lots then: recorded on the lots swept at that moment, or (expiries written before
+        lots recorded their own) the allocations of those entries."""
+        e = ledger_entries
+        is_expire = e.c.kind == EntryKind.EXPIRE.value
+        none = literal(0, BigInteger())
+        parts = [
+            select(
+                e.c.program_id.label("program_id"),
+                e.c.member_id.label("member_id"),
+                e.c.occurred_at.label("at"),
+                (-e.c.points).label("expired"),
+                none.label("taken"),
+            ).where(is_expire),
+            select(
+                allocations.c.program_id,
+                allocations.c.member_id,
+                e.c.occurred_at,
+                none,
+                allocations.c.points,
+            )
+            .select_from(allocations.join(e, e.c.entry_id == allocations.c.entry_id))
+            .where(is_expire),
+            select(
+                lots.c.program_id,
+                lots.c.member_id,
+                lots.c.swept_at,
+                none,
+                lots.c.expired_points,
+            ).where(lots.c.swept_at.is_not(None)),
+        ]
+        if program_id is not None:
+            parts = [
+                parts[0].where(e.c.program_id == program_id),
+                parts[1].where(allocations.c.program_id == program_id),
+                parts[2].where(lots.c.program_id == program_id),
+            ]
+        u = union_all(*parts).subquery()
+        expired, taken = func.sum(u.c.expired), func.sum(u.c.taken)
+        return list(
+            self.conn.execute(
+                select(
+                    u.c.program_id,
+                    u.c.member_id,
+                    u.c.at,
+                    expired.label("expired"),
+                    taken.label("taken"),
+                )
+                .group_by(u.c.program_id, u.c.member_id, u.c.at)
+                .having(expired != taken)
+            )
+        )
 
     def bad_members(self, program_id: int | None = None) -> list[Row[Any]]:
         """Members whose cached balance or debt disagrees with their entries and lots."""
