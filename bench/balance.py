@@ -1,5 +1,7 @@
 """4. Balance look-up at the till, in-process: GET /members/{id}/balance?as_of=now for a member
-with 2,000 lots (and allocations), against a single indexed SELECT of the member row.
+with 2,000 lots (and allocations), against a single indexed SELECT of the member row; and, as a
+second baseline, GET /healthz through the same TestClient: what the in-process HTTP round trip
+(httpx, the TestClient's event-loop thread, a worker thread for a sync endpoint) costs alone.
 
 Runs as a child process: python -m bench.balance --db URL --member ID --calls N
 """
@@ -49,6 +51,10 @@ def child(url: str, member: str, calls: int) -> None:
     api = _timed(lambda: client.get(path, params={"as_of": now}, headers=headers), calls)
     at = datetime.now(UTC)
     service = _timed(lambda: accounts.balance(ctx, "supermarket", member, at), calls)
+    # A past moment, before some of the member's entries: the lots are summed from their
+    # allocations up to then (the path a statement or a tier review takes).
+    past = datetime(2026, 4, 1, tzinfo=UTC)
+    service_past = _timed(lambda: accounts.balance(ctx, "supermarket", member, past), calls)
 
     def row() -> None:
         with ctx.engine.connect() as conn:
@@ -57,6 +63,7 @@ def child(url: str, member: str, calls: int) -> None:
             ).first()
 
     base = _timed(row, calls)
+    bare = _timed(lambda: client.get("/healthz"), calls)
     res = {
         "points": first.json()["points"],
         "calls": calls,
@@ -64,8 +71,12 @@ def child(url: str, member: str, calls: int) -> None:
         "api_p99_ms": percentile(api, 99),
         "service_p50_ms": percentile(service, 50),
         "service_p99_ms": percentile(service, 99),
+        "service_past_p50_ms": percentile(service_past, 50),
+        "service_past_p99_ms": percentile(service_past, 99),
         "baseline_p50_ms": percentile(base, 50),
         "baseline_p99_ms": percentile(base, 99),
+        "testclient_healthz_p50_ms": percentile(bare, 50),
+        "testclient_healthz_p99_ms": percentile(bare, 99),
     }
     report(res)
 

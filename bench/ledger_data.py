@@ -122,42 +122,63 @@ class _const:
         return self.n
 
 
-def busy_member(db: Database, program_id: int, lots: int) -> str:
+def busy_member(
+    db: Database, program_id: int, lots: int, others: int = 1_000, others_lots: int = 10
+) -> str:
     """One member with `lots` lots (earned over 2026, expiring at the clearing) and a debit
-    every other lot that drew from two lots: `lots` allocations in all."""
+    every other lot that drew from two lots: `lots` allocations in all. Around them, `others`
+    members earn `others_lots` lots each over the same months, their rows interleaved with
+    the busy member's, so the busy member's rows are found by index among other members' as
+    in a real database (alone in the tables, a full scan reads the same rows)."""
     m = member_id(0)
     per_lot = 100
-    entries: list[tuple[Any, ...]] = []
-    lot_rows: list[tuple[Any, ...]] = []
-    allocs: list[tuple[Any, ...]] = []
-    k = 0
-    remaining = {}
+    # (moment, member, points, debit of (lot index, lot index + 1) or None), in time order.
+    events: list[tuple[datetime, str, int, int | None]] = []
     for j in range(lots):
-        k += 1
-        at = EARNED + timedelta(minutes=j * 100)
-        entries.append((k, program_id, m, "earn", per_lot, at, at, f"R{j}", "purchase"))
-        lot_rows.append([k, program_id, m, k, per_lot, per_lot, at, CLEARING])
-        remaining[k] = per_lot
-    spent = 0
+        events.append((EARNED + timedelta(minutes=j * 100), m, per_lot, None))
     for j in range(0, lots - 1, 2):  # a debit of 150 drawing lot j fully and 50 of lot j+1
+        events.append((EARNED + timedelta(minutes=j * 100 + 150), m, -150, j))
+    span = lots * 100
+    for i in range(1, others + 1):
+        for j in range(others_lots):
+            at = EARNED + timedelta(minutes=(i * 7 + j * span // others_lots) % span)
+            events.append((at, member_id(i), per_lot, None))
+    events.sort(key=lambda e: (e[0], e[1]))
+    entries: list[tuple[Any, ...]] = []
+    lot_rows: list[list[Any]] = []
+    allocs: list[tuple[Any, ...]] = []
+    busy_lots: list[list[Any]] = []
+    k = 0
+    for at, who, n, drawn in events:
         k += 1
-        at = EARNED + timedelta(minutes=j * 100 + 150)
-        a, b = lot_rows[j][0], lot_rows[j + 1][0]
-        entries.append((k, program_id, m, "offset", -150, at, at, f"O{j}", "offset"))
-        allocs.append((program_id, m, k, a, 100, at))
-        allocs.append((program_id, m, k, b, 50, at))
-        lot_rows[j][5] -= 100
-        lot_rows[j + 1][5] -= 50
-        spent += 150
-    balance = lots * per_lot - spent
+        if drawn is None:
+            entries.append((k, program_id, who, "earn", n, at, at, f"R{k}", "purchase"))
+            lot = [k, program_id, who, k, n, n, at, CLEARING]
+            lot_rows.append(lot)
+            if who == m:
+                busy_lots.append(lot)
+            continue
+        entries.append((k, program_id, who, "offset", n, at, at, f"O{k}", "offset"))
+        a, b = busy_lots[drawn], busy_lots[drawn + 1]
+        allocs.append((program_id, who, k, a[0], 100, at))
+        allocs.append((program_id, who, k, b[0], 50, at))
+        a[5] -= 100
+        b[5] -= 50
+    balance = lots * per_lot - 150 * (lots // 2)
+    points = [balance] + [others_lots * per_lot] * others
     conn = db.raw()
     _begin(db, conn)
-    rows = list(member_rows(program_id, 1, "member", points=[balance]))
+    rows = list(member_rows(program_id, others + 1, "member", points=points))
     bulk_insert(db, conn, "members", MEMBER_COLUMNS, rows)
     bulk_insert(db, conn, "ledger_entries", ENTRY_COLUMNS, entries)
     bulk_insert(db, conn, "lots", LOT_COLUMNS, [tuple(r) for r in lot_rows])
     bulk_insert(db, conn, "allocations", ALLOC_COLUMNS, allocs)
     _commit(db, conn)
     fix_sequences(db, conn)
+    if db.kind == "postgresql":
+        # Autovacuum would have analysed tables this size; SQLite plans without statistics
+        # unless someone runs ANALYZE, so it is left without, as a shop's database would be.
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE")
     conn.close()
     return m

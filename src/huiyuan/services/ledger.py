@@ -219,7 +219,15 @@ class BalanceAsOf:
 
 def balance_as_of(uow: UnitOfWork, program_id: int, member_id: str, as_of: datetime) -> BalanceAsOf:
     """Entries with occurred_at ≤ as_of, with expiry applied as of as_of (job run or not)."""
-    groups = uow.ledger.alive_by_expiry(program_id, member_id, as_of)
-    total = sum(n for _, n in groups) - uow.ledger.debt_as_of(program_id, member_id, as_of)
+    latest, debt, groups = uow.ledger.holdings(program_id, member_id, as_of)
+    if latest is not None and latest > as_of:
+        # A past moment: the projections already hold later entries, so the lots alive then
+        # are summed from their allocations up to as_of instead.
+        groups = uow.ledger.alive_by_expiry(program_id, member_id, as_of)
+        debt = uow.ledger.debt_as_of(program_id, member_id, as_of)
+    # Otherwise (the till asking about now) every lot, allocation and sweep is at or before
+    # as_of, so a lot's `remaining` and the member's `debt` are their values at as_of: one
+    # small read, however many lots and allocations the member has.
+    total = sum(n for _, n in groups) - debt
     expiring = sorted((when, n) for when, n in groups if when is not None and n > 0)
     return BalanceAsOf(total, expiring)

@@ -191,6 +191,14 @@ ledger_entries = Table(
     Column("correlation_id", String(64)),
 )
 Index("ix_entries_member", ledger_entries.c.program_id, ledger_entries.c.member_id)
+# A member's latest entry by index: a balance as of now or later reads the projections
+# instead of the allocations (services.ledger.balance_as_of).
+Index(
+    "ix_entries_member_time",
+    ledger_entries.c.program_id,
+    ledger_entries.c.member_id,
+    ledger_entries.c.occurred_at,
+)
 
 lots = Table(
     "lots",
@@ -213,7 +221,8 @@ lots = Table(
     Column("expired_points", BigInteger),
     Column("swept_at", UTCDateTime),
 )
-Index("ix_lots_member", lots.c.program_id, lots.c.member_id)
+# A member's lots by index, the unexpired ones as a range, grouped by expiry in index order.
+Index("ix_lots_member_expiry", lots.c.program_id, lots.c.member_id, lots.c.expires_at)
 Index("ix_lots_expiry", lots.c.program_id, lots.c.expires_at)
 
 allocations = Table(

@@ -65,6 +65,74 @@ _MOVE_MEMBER = (
     )
 )
 
+# What a balance "as of now" needs, in one statement (one snapshot, one round trip): a head
+# row with the member's latest entry moment and debt, then the points the unexpired lots
+# hold per expiry moment, read from the lots' `remaining` projection.
+_HOLDINGS = (
+    select(
+        literal(0),
+        func.max(ledger_entries.c.occurred_at),
+        select(members.c.debt)
+        .where(members.c.program_id == bindparam("p"), members.c.member_id == bindparam("m"))
+        .scalar_subquery(),
+    )
+    .where(
+        ledger_entries.c.program_id == bindparam("p"), ledger_entries.c.member_id == bindparam("m")
+    )
+    .union_all(
+        select(literal(1), lots.c.expires_at, func.sum(lots.c.remaining))
+        .where(
+            lots.c.program_id == bindparam("p"),
+            lots.c.member_id == bindparam("m"),
+            lots.c.expires_at.is_(None) | (lots.c.expires_at > bindparam("t")),
+        )
+        .group_by(lots.c.expires_at)
+    )
+)
+
+
+# The lots alive at a moment (earned by then, not yet expired), per expiry moment: what they
+# earned, then (negative) what allocations up to then drew from them. Two plain aggregates
+# rather than a per-lot sum of allocations joined to the lots, which SQLite could only join
+# through an index built for each query.
+_ALIVE = (
+    (lots.c.program_id == bindparam("p"))
+    & (lots.c.member_id == bindparam("m"))
+    & (lots.c.earned_at <= bindparam("t"))
+    & (lots.c.expires_at.is_(None) | (lots.c.expires_at > bindparam("t")))
+)
+_ALIVE_BY_EXPIRY = (
+    select(lots.c.expires_at, func.sum(lots.c.points))
+    .where(_ALIVE)
+    .group_by(lots.c.expires_at)
+    .union_all(
+        select(lots.c.expires_at, -func.sum(allocations.c.points))
+        .select_from(allocations.join(lots, lots.c.lot_id == allocations.c.lot_id))
+        .where(
+            allocations.c.program_id == bindparam("p"),
+            allocations.c.member_id == bindparam("m"),
+            allocations.c.occurred_at <= bindparam("t"),
+            _ALIVE,
+        )
+        .group_by(lots.c.expires_at)
+    )
+)
+
+
+# A member's debt at a moment: what their clawbacks up to then took beyond the lots they could
+# draw, less what later earnings up to then settled (allocations naming the clawback).
+_CLAWBACKS = (
+    (ledger_entries.c.program_id == bindparam("p"))
+    & (ledger_entries.c.member_id == bindparam("m"))
+    & (ledger_entries.c.kind == "clawback")
+    & (ledger_entries.c.occurred_at <= bindparam("t"))
+)
+_OWED = select(func.coalesce(func.sum(-ledger_entries.c.points), 0)).where(_CLAWBACKS)
+_PAID = select(func.coalesce(func.sum(allocations.c.points), 0)).where(
+    allocations.c.entry_id.in_(select(ledger_entries.c.entry_id).where(_CLAWBACKS)),
+    allocations.c.occurred_at <= bindparam("t"),
+)
+
 
 class LedgerRepo:
     def __init__(self, conn: Connection):
@@ -197,29 +265,11 @@ class LedgerRepo:
         self, program_id: int, member_id: str, as_of: datetime
     ) -> list[tuple[datetime | None, int]]:
         """Unexpired points held at `as_of`, summed per expiry moment, in the database."""
-        drawn = (
-            select(allocations.c.lot_id, func.sum(allocations.c.points).label("drawn"))
-            .where(
-                allocations.c.program_id == program_id,
-                allocations.c.member_id == member_id,
-                allocations.c.occurred_at <= as_of,
-            )
-            .group_by(allocations.c.lot_id)
-            .subquery()
-        )
-        held = func.sum(lots.c.points - func.coalesce(drawn.c.drawn, 0))
-        rows = self.conn.execute(
-            select(lots.c.expires_at, held)
-            .select_from(lots.outerjoin(drawn, drawn.c.lot_id == lots.c.lot_id))
-            .where(
-                lots.c.program_id == program_id,
-                lots.c.member_id == member_id,
-                lots.c.earned_at <= as_of,
-                (lots.c.expires_at.is_(None)) | (lots.c.expires_at > as_of),
-            )
-            .group_by(lots.c.expires_at)
-        )
-        return [(r[0], int(r[1])) for r in rows if r[1]]
+        held: dict[datetime | None, int] = {}
+        params = {"p": program_id, "m": member_id, "t": as_of}
+        for when, n in self.conn.execute(_ALIVE_BY_EXPIRY, params):
+            held[when] = held.get(when, 0) + int(n)
+        return [(when, n) for when, n in held.items() if n]
 
     def member_debt(self, program_id: int, member_id: str) -> int:
         debt = self.conn.execute(
@@ -230,28 +280,29 @@ class LedgerRepo:
         return int(debt or 0)
 
     def debt_as_of(self, program_id: int, member_id: str, as_of: datetime) -> int:
-        owed = self.conn.execute(
-            select(func.coalesce(func.sum(-ledger_entries.c.points), 0)).where(
-                ledger_entries.c.program_id == program_id,
-                ledger_entries.c.member_id == member_id,
-                ledger_entries.c.kind == "clawback",
-                ledger_entries.c.occurred_at <= as_of,
-            )
-        ).scalar_one()
+        params = {"p": program_id, "m": member_id, "t": as_of}
+        owed = self.conn.execute(_OWED, params).scalar_one()
         if not owed:
             return 0
-        claw_ids = select(ledger_entries.c.entry_id).where(
-            ledger_entries.c.program_id == program_id,
-            ledger_entries.c.member_id == member_id,
-            ledger_entries.c.kind == "clawback",
-            ledger_entries.c.occurred_at <= as_of,
-        )
-        paid = self.conn.execute(
-            select(func.coalesce(func.sum(allocations.c.points), 0)).where(
-                allocations.c.entry_id.in_(claw_ids), allocations.c.occurred_at <= as_of
-            )
-        ).scalar_one()
-        return int(owed) - int(paid)
+        return int(owed) - int(self.conn.execute(_PAID, params).scalar_one())
+
+    def holdings(
+        self, program_id: int, member_id: str, as_of: datetime
+    ) -> tuple[datetime | None, int, list[tuple[datetime | None, int]]]:
+        """The moment of the member's latest entry, their debt now, and the points each
+        expiry moment's unexpired lots (at `as_of`) hold now. These are the balance as of
+        `as_of` only when no entry is later than it (see services.ledger.balance_as_of)."""
+        latest: datetime | None = None
+        debt = 0
+        held: list[tuple[datetime | None, int]] = []
+        for head, at, n in self.conn.execute(
+            _HOLDINGS, {"p": program_id, "m": member_id, "t": as_of}
+        ):
+            if head == 0:
+                latest, debt = at, int(n or 0)
+            else:
+                held.append((at, int(n)))
+        return latest, debt, held
 
     def entries(
         self, program_id: int, member_id: str, limit: int, before: int | None = None
