@@ -1,10 +1,12 @@
 """2. Online checkout over HTTP: `huiyuan serve` on loopback, POST /purchases with 5 lines, 20%
 with points_to_redeem, from a separate load-generator process; against a bare FastAPI endpoint
-inserting one row under the same server settings."""
+inserting one row under the same server settings (huiyuan.api.server: the same uvicorn loop,
+HTTP parser, access log and worker count, BENCH_HTTP_WORKERS, default 1, for both)."""
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import socket
 import subprocess
@@ -115,6 +117,27 @@ def _requests(path: Path, tag: str, n: int, members: int, token: str, url_path: 
     return path
 
 
+def workers() -> int:
+    return int(os.environ.get("BENCH_HTTP_WORKERS", "1"))
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time of a process and its children (worker processes), from /proc (Linux)."""
+    total = 0.0
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        pids = [pid]
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        if children.exists():
+            pids += [int(p) for p in children.read_text().split()]
+        for p in pids:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    except (OSError, ValueError):
+        return None
+    return total
+
+
 class Server:
     def __init__(self, args: list[str], port: int, log: Path):
         self.port = port
@@ -144,7 +167,21 @@ class Server:
         self.log.close()
 
 
-def _load(port: int, file: Path, rate: float, seconds: float, conns: int) -> dict[str, Any]:
+def _load(
+    srv: Server, port: int, file: Path, rate: float, seconds: float, conns: int
+) -> dict[str, Any]:
+    """One phase; with the server's CPU per answered request (what the server costs whatever
+    else runs on the machine) beside the generator's own."""
+    before = _cpu_seconds(srv.proc.pid)
+    out = _load_only(port, file, rate, seconds, conns)
+    after = _cpu_seconds(srv.proc.pid)
+    if before is not None and after is not None and out.get("completed"):
+        out["server_cpu_ms_per_req"] = round(1000 * (after - before) / out["completed"], 3)
+        out["server_cpu_pct"] = round(100 * (after - before) / out["seconds"], 1)
+    return out
+
+
+def _load_only(port: int, file: Path, rate: float, seconds: float, conns: int) -> dict[str, Any]:
     return run_child(
         [
             "bench.loadgen",
@@ -166,7 +203,12 @@ def _load(port: int, file: Path, rate: float, seconds: float, conns: int) -> dic
 def run(kind: str, workdir: Path, rate: float = 1000.0) -> dict[str, Any]:
     sc = scale()
     db = Database(kind, workdir, "http")
-    out: dict[str, Any] = {"offered_rate": rate}
+    from huiyuan.api.server import server_options
+
+    out: dict[str, Any] = {
+        "offered_rate": rate,
+        "server": {**server_options(), "workers": workers()},
+    }
     try:
         db.migrate()
         code, text, _ = huiyuan(
@@ -190,26 +232,38 @@ def run(kind: str, workdir: Path, rate: float = 1000.0) -> dict[str, Any]:
                 "127.0.0.1",
                 "--port",
                 str(port),
+                "--workers",
+                str(workers()),
             ],
             port,
             workdir / f"serve_{kind}.log",
         )
         try:
             warm = _requests(workdir / "warm.jsonl", f"{kind}w", 200, sc.http_members, token, path)
-            _load(port, warm, 0, 10, 4)
+            _load(srv, port, warm, 0, 10, 4)
             f1 = _requests(
                 workdir / "fixed.jsonl", f"{kind}f", n_fixed, sc.http_members, token, path
             )
-            out["engine_fixed"] = _load(port, f1, rate, sc.http_seconds, 256)
+            out["engine_fixed"] = _load(srv, port, f1, rate, sc.http_seconds, 256)
             f2 = _requests(
                 workdir / "max.jsonl", f"{kind}m", sc.http_requests, sc.http_members, token, path
             )
-            out["engine_max"] = _load(port, f2, 0, sc.http_seconds, 16)
+            out["engine_max"] = _load(srv, port, f2, 0, sc.http_seconds, 16)
         finally:
             srv.stop()
         port = _free_port()
         srv = Server(
-            [PYTHON, "-m", "bench.bare_app", "--db", db.url, "--port", str(port)],
+            [
+                PYTHON,
+                "-m",
+                "bench.bare_app",
+                "--db",
+                db.url,
+                "--port",
+                str(port),
+                "--workers",
+                str(workers()),
+            ],
             port,
             workdir / f"bare_{kind}.log",
         )
@@ -217,15 +271,15 @@ def run(kind: str, workdir: Path, rate: float = 1000.0) -> dict[str, Any]:
             warm = _requests(
                 workdir / "warm.jsonl", f"{kind}bw", 200, sc.http_members, "x", "/bare"
             )
-            _load(port, warm, 0, 10, 4)
+            _load(srv, port, warm, 0, 10, 4)
             b1 = _requests(
                 workdir / "bfixed.jsonl", f"{kind}bf", n_fixed, sc.http_members, "x", "/bare"
             )
-            out["baseline_fixed"] = _load(port, b1, rate, sc.http_seconds, 256)
+            out["baseline_fixed"] = _load(srv, port, b1, rate, sc.http_seconds, 256)
             b2 = _requests(
                 workdir / "bmax.jsonl", f"{kind}bm", sc.http_requests, sc.http_members, "x", "/bare"
             )
-            out["baseline_max"] = _load(port, b2, 0, sc.http_seconds, 16)
+            out["baseline_max"] = _load(srv, port, b2, 0, sc.http_seconds, 16)
         finally:
             srv.stop()
         vcode, vtext, _ = huiyuan(["verify", "--db", db.url])

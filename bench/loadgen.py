@@ -13,8 +13,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import resource
 import time
 from pathlib import Path
+from typing import Any
 
 from .common import percentile, report
 
@@ -51,6 +53,7 @@ async def main(port: int, requests: list[bytes], rate: float, seconds: float, co
     codes: dict[int, int] = {}
     errors = 0
     start = time.perf_counter()
+    cpu_start = _cpu_seconds()
     deadline = start + seconds
 
     async def worker() -> None:
@@ -103,6 +106,7 @@ async def main(port: int, requests: list[bytes], rate: float, seconds: float, co
         queue.put_nowait(None)
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - start
+    cpu = _cpu_seconds() - cpu_start
     done = len(lat)
     return {
         "offered_rate": rate,
@@ -114,7 +118,15 @@ async def main(port: int, requests: list[bytes], rate: float, seconds: float, co
         "throughput": done / elapsed if elapsed else 0.0,
         "p50_ms": percentile(lat, 50),
         "p99_ms": percentile(lat, 99),
+        # The generator's own CPU: near 100% would mean it, not the server, set the pace.
+        "loadgen_cpu_pct": round(100 * cpu / elapsed, 1) if elapsed else 0.0,
+        "loadgen_cpu_ms_per_req": round(1000 * cpu / done, 3) if done else None,
     }
+
+
+def _cpu_seconds() -> float:
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
 
 
 def run() -> None:
@@ -127,7 +139,17 @@ def run() -> None:
     a = ap.parse_args()
     items = [json.loads(t) for t in a.requests.read_text().splitlines() if t.strip()]
     reqs = [_encode(a.port, it) for it in items]
-    report(asyncio.run(main(a.port, reqs, a.rate, a.seconds, a.connections)))
+    report(_run_loop(main(a.port, reqs, a.rate, a.seconds, a.connections)))
+
+
+def _run_loop(coro: Any) -> Any:
+    """uvloop where it is installed (a dependency of the server): less of the shared CPU for
+    the generator; asyncio otherwise."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    return uvloop.run(coro)
 
 
 if __name__ == "__main__":

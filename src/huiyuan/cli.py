@@ -294,10 +294,12 @@ def serve(
         bool, typer.Option("--demo", help="fresh demo database with every preset")
     ] = False,
     db: DbOpt = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="server processes (default 1)")
+    ] = 1,
 ) -> None:
     """启动 API 与后台 / serve the HTTP API and the staff console."""
-    import uvicorn
-
+    from .api import server
     from .api.app import create_app
 
     settings = get_settings()
@@ -318,7 +320,11 @@ def serve(
     # HUIYUAN_SCHEDULER=0 (then run `huiyuan jobs run` and `huiyuan notify send` from cron).
     scheduler = start_scheduler(ctx)
     try:
-        uvicorn.run(create_app(ctx), host=host, port=port, log_level="info")
+        if workers > 1:
+            os.environ[server.WORKER_DB_ENV] = ctx.engine.url.render_as_string(hide_password=False)
+            server.run(None, host, port, workers, factory="huiyuan.api.server:worker_app")
+        else:
+            server.run(create_app(ctx), host, port)
     finally:
         if scheduler is not None:
             scheduler.stop()

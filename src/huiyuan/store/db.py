@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from importlib import resources
 from typing import Any
 
@@ -11,6 +13,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 WRITE = "huiyuan_write"
+# How long a writer waits for another writer of the same process (SQLite), as busy_timeout.
+WRITER_WAIT_SECONDS = 10.0
 
 
 def normalize_url(url: str) -> str:
@@ -42,11 +46,57 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
+    # SQLite has one writer at a time. The writers of this process queue on a lock of their
+    # own before BEGIN IMMEDIATE: SQLite's busy handler polls with sleeps of up to 100 ms, so
+    # threads contending for the write lock left the database idle between writers (under
+    # load the server slept most of the time). The busy handler still arbitrates between
+    # processes. The lock is released once COMMIT or ROLLBACK is done, not before.
+    writer = threading.Lock()
+    holding = "huiyuan_writer"
+
+    def _release(info: dict[Any, Any]) -> None:
+        if info.pop(holding, False):
+            writer.release()
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         # Writers take the write lock up front: no upgrade deadlock between two readers.
-        write = conn.get_execution_options().get(WRITE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        if not conn.get_execution_options().get(WRITE, False):
+            conn.exec_driver_sql("BEGIN")
+            return
+        if not conn.info.get(holding):
+            if not writer.acquire(timeout=WRITER_WAIT_SECONDS):
+                raise sqlite3.OperationalError("database is locked (a writer of this process)")
+            conn.info[holding] = True
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(conn.info)
+            raise
+
+    # These events run before SQLAlchemy's own commit/rollback: end the transaction here
+    # (the driver's call after it is then a no-op) so the next writer starts after it.
+    @event.listens_for(engine, "commit")
+    def _on_commit(conn: Any) -> None:
+        if conn.info.get(holding):
+            try:
+                conn.connection.dbapi_connection.commit()
+            except sqlite3.Error:
+                return  # SQLAlchemy's own commit, next, raises it as its error
+            _release(conn.info)
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(conn: Any) -> None:
+        if conn.info.get(holding):
+            try:
+                conn.connection.dbapi_connection.rollback()
+            finally:
+                _release(conn.info)
+
+    @event.listens_for(engine.pool, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None:  # a connection given back mid-transaction (a bug elsewhere)
+            _release(record.info)
 
 
 def is_sqlite(engine: Engine) -> bool:

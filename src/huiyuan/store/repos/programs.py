@@ -7,7 +7,7 @@ import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 
 from ...domain.program import Program
 from ..schema import program_versions, programs
@@ -27,6 +27,9 @@ _PARSED: weakref.WeakKeyDictionary[Engine, dict[tuple[int, int], Program]] = (
     weakref.WeakKeyDictionary()
 )
 _LOCK = threading.Lock()
+# Every till request reads its program row by code: built once (building and caching the key
+# of a select costs more than running it on SQLite).
+_BY_CODE = select(programs).where(programs.c.code == bindparam("code"))
 
 
 class ProgramRepo:
@@ -34,7 +37,7 @@ class ProgramRepo:
         self.conn = conn
 
     def get(self, code: str, version: int | None = None) -> StoredProgram | None:
-        row = self.conn.execute(select(programs).where(programs.c.code == code)).first()
+        row = self.conn.execute(_BY_CODE, {"code": code}).first()
         if row is None:
             return None
         wanted = version or row.current_version
