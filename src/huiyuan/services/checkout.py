@@ -543,10 +543,14 @@ def _commit(
         uow.members.record(pid, mid, "tier_changed", tier_event(out, data), None, at, now)
     if changes:
         uow.members.update(pid, mid, updated_at=now, **changes)
-    after = uow.members.get(pid, mid)
-    assert after is not None
-    answer = _answer(data, mid, out, int(after.points), after.tier)
+    # The row was read in this transaction (under its lock on PostgreSQL) and only this receipt
+    # moved it since: its points by the credit and the offset (a referral credits another
+    # member, settling debt moves debt, not points), so the balance is not read back.
+    balance = int(row.points) - redeemed + (priced.points if priced.points > 0 else 0)
+    answer = _answer(data, mid, out, balance, changes.get("tier", row.tier))
     if data.pay_with_stored_value:
+        after = uow.members.get(pid, mid)
+        assert after is not None
         answer.update(
             stored_value_paid=fmt(receipt["paid_total"]), stored_value=fmt(after.stored_value)
         )

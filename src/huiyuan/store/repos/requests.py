@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from ..schema import requests
 
@@ -18,18 +18,20 @@ class StoredAnswer:
     response: dict[str, Any]
 
 
+# Asked before every state change: built once, so SQLAlchemy does not rebuild it per call.
+_GET = select(requests.c.body_hash, requests.c.status_code, requests.c.response).where(
+    requests.c.program_id == bindparam("p"),
+    requests.c.kind == bindparam("k"),
+    requests.c.ref == bindparam("r"),
+)
+
+
 class RequestRepo:
     def __init__(self, conn: Connection):
         self.conn = conn
 
     def get(self, program_id: int, kind: str, ref: str) -> StoredAnswer | None:
-        row = self.conn.execute(
-            select(requests.c.body_hash, requests.c.status_code, requests.c.response).where(
-                requests.c.program_id == program_id,
-                requests.c.kind == kind,
-                requests.c.ref == ref,
-            )
-        ).first()
+        row = self.conn.execute(_GET, {"p": program_id, "k": kind, "r": ref}).first()
         return None if row is None else StoredAnswer(row[0], row[1], row[2])
 
     def put(
