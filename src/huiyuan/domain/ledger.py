@@ -1,8 +1,9 @@
 """The points ledger's rules: lots, soonest-expiry-first allocation, debt and reconciliation.
 
 Entries are append-only. Every positive entry creates a lot; every negative entry draws from
-lots (recorded as allocations) — except the part of a clawback that finds its points already
-spent, which is a debt that later earnings settle first. Hence, for every member:
+lots — recorded as allocations, or for expiry on the lots it sweeps (their expired points and
+the moment) — except the part of a clawback that finds its points already spent, which is a
+debt that later earnings settle first. Hence, for every member:
 
     balance = sum(entry points) = sum(lot remainders) - outstanding debt
 """

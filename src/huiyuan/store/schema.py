@@ -190,7 +190,6 @@ ledger_entries = Table(
     Column("reason", Text),
     Column("correlation_id", String(64)),
 )
-Index("ix_entries_member", ledger_entries.c.program_id, ledger_entries.c.member_id)
 # A member's latest entry by index: a balance as of now or later reads the projections
 # instead of the allocations (services.ledger.balance_as_of).
 Index(

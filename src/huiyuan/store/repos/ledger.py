@@ -364,25 +364,6 @@ class LedgerRepo:
                 .values(expired_points=lots.c.remaining, swept_at=at, remaining=0)
             )
 
-    def move_members(self, program_id: int, moves: list[dict[str, Any]]) -> None:
-        """Balance projection moves: [{"m": member_id, "d": delta, "e": last entry id}]."""
-        from sqlalchemy import bindparam
-
-        self.conn.execute(
-            update(members)
-            .where(members.c.program_id == program_id, members.c.member_id == bindparam("m"))
-            .values(points=members.c.points + bindparam("d"), last_entry_id=bindparam("e")),
-            moves,
-        )
-
-    def lock_members(self, program_id: int, member_ids: list[str]) -> None:
-        self.conn.execute(
-            select(members.c.member_id)
-            .where(members.c.program_id == program_id, members.c.member_id.in_(member_ids))
-            .order_by(members.c.member_id)
-            .with_for_update()
-        ).all()
-
     def lock_member_range(self, program_id: int, first: str, last: str) -> None:
         """Row locks on the members from `first` to `last` (PostgreSQL; SQLite's BEGIN
         IMMEDIATE already serialises writers), in id order."""
