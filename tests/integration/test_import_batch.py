@@ -234,3 +234,55 @@ def test_import_ends_as_the_till_would(
     till_engine.dispose()
     if schema is not None:
         _drop_pg_schema(schema)
+
+
+def test_an_import_and_the_tills_at_once(ctx: Context, tmp_path: Path) -> None:
+    """An import holds its batch's members (PostgreSQL: row locks in id order, as the till takes
+    them; SQLite: the one writer) while tills sell to the same members and their referrer: no
+    deadlock, every receipt recorded once, and the ledger reconciles."""
+    import threading
+
+    load_preset_into(ctx, "jewelry")
+    _members(ctx, "jewelry")
+    plain = [
+        {
+            "receipt_no": f"I{i:03d}",
+            "member_id": ["M01", "M02", "M06"][i % 3],
+            "occurred_at": (JOINED + timedelta(days=1 + i)).isoformat(),
+            "lines": [
+                {
+                    "line_no": 1,
+                    "sku": "D1",
+                    "category": "diamond",
+                    "qty": "1",
+                    "list_price": "300.00",
+                }
+            ],
+        }
+        for i in range(90)
+    ]
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in plain), encoding="utf-8")
+    till_rows = [
+        {**r, "receipt_no": f"T{i:03d}", "member_id": ["M06", "M01", "M02"][i % 3]}
+        for i, r in enumerate(plain[:30])
+    ]
+    failures: list[BaseException] = []
+
+    def tills() -> None:
+        for row in till_rows:
+            try:
+                checkout.commit(ctx, "jewelry", PurchaseIn.model_validate(row))
+            except BaseException as exc:  # reported below, not lost in the thread
+                failures.append(exc)
+
+    thread = threading.Thread(target=tills)
+    thread.start()
+    report = import_receipts(ctx, "jewelry", path, "skip", batch=10)
+    thread.join(timeout=120)
+    assert not thread.is_alive() and failures == []
+    assert (report.imported, report.errors) == (90, [])
+    with ctx.engine.connect() as conn:
+        recorded = conn.execute(select(receipts.c.receipt_no)).scalars().all()
+    assert len(recorded) == len(set(recorded)) == 120
+    assert verify(ctx).ok
