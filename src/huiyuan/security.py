@@ -80,6 +80,12 @@ class Sealer:
     def _hash_key(self) -> bytes:
         return _hash_key_of(self.key)
 
+    @property
+    def fingerprint_key(self) -> bytes:
+        """Keys the idempotency fingerprints of request bodies, which may hold card passwords,
+        phone and ID numbers: a plain hash of them could be reversed by trying candidates."""
+        return hmac.new(self.key, b"huiyuan/request-fingerprint", hashlib.sha256).digest()
+
     def seal(self, text: str | None) -> str | None:
         if text is None or text == "":
             return None

@@ -16,7 +16,7 @@ from ..security import mask_text
 from . import audit, ledger
 from .context import Context, require_member, require_program
 from .idempotency import replay
-from .inputs import AdjustmentIn, body_fingerprint, moment
+from .inputs import AdjustmentIn, moment
 
 KIND = "adjustment"
 
@@ -27,7 +27,7 @@ def adjust(
     now = ctx.now()
     at = moment(data.occurred_at, now)
     # The member is part of what was asked: the same number for another member is a conflict.
-    fingerprint = body_fingerprint(data, member_id)
+    fingerprint = ctx.fingerprint(data, member_id)
     try:
         with ctx.uow() as uow:
             stored = require_program(uow, program_code)

@@ -42,7 +42,6 @@ from .inputs import (
     PurchaseIn,
     ReissueIn,
     ReportLostIn,
-    body_fingerprint,
     moment,
 )
 from .members import new_card_no
@@ -347,7 +346,7 @@ def _replace(
     now = ctx.now()
     at = moment(data.occurred_at, now)
     request_kind = f"card_{kind}"
-    fingerprint = body_fingerprint(data)
+    fingerprint = ctx.fingerprint(data)
     try:
         with ctx.uow() as uow:
             stored = require_program(uow, program_code)

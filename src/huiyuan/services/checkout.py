@@ -32,7 +32,7 @@ from .cards import identify_at_till
 from .consent import record_consent
 from .context import Context, require_program
 from .idempotency import replay
-from .inputs import PurchaseIn, body_fingerprint, moment
+from .inputs import PurchaseIn, moment
 from .members import resolve_member
 from .receipt_facts import Facts
 
@@ -314,7 +314,7 @@ def quote(ctx: Context, program_code: str, data: PurchaseIn) -> dict[str, Any]:
         stored = require_program(uow, program_code)
         # A receipt already recorded: the quote is what the commit answered (a resend of the
         # commit would answer the same), not a second pricing on top of it.
-        first = replay(uow, stored.program_id, "purchase", data.receipt_no, body_fingerprint(data))
+        first = replay(uow, stored.program_id, "purchase", data.receipt_no, ctx.fingerprint(data))
         if first is not None:
             return first
         row = resolve_member(
@@ -351,7 +351,7 @@ def commit(ctx: Context, program_code: str, data: PurchaseIn) -> dict[str, Any]:
     data = identify_at_till(ctx, program_code, data, replay_kind="purchase")
     now = ctx.now()
     at = moment(data.occurred_at, now)
-    fingerprint = body_fingerprint(data)
+    fingerprint = ctx.fingerprint(data)
     try:
         with ctx.uow() as uow:
             stored = require_program(uow, program_code)

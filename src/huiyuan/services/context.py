@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import Engine, Row
 
 from ..errors import NotFound
@@ -14,6 +15,7 @@ from ..security import Sealer
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from .clock import utcnow
+from .inputs import body_fingerprint
 
 
 @dataclass
@@ -29,6 +31,10 @@ class Context:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def fingerprint(self, model: BaseModel, *scope: str) -> str:
+        """The request body's idempotency fingerprint (see inputs.body_fingerprint)."""
+        return body_fingerprint(model, *scope, key=self.sealer.fingerprint_key)
 
 
 def require_member(

@@ -12,7 +12,7 @@ from ..domain.money import ZERO, fmt, money
 from ..errors import Invalid, NotFound
 from .context import Context, require_member, require_program
 from .idempotency import replay
-from .inputs import FeedbackIn, GuideIn, TaskDoneIn, body_fingerprint, moment
+from .inputs import FeedbackIn, GuideIn, TaskDoneIn, moment
 from .members import member_view
 
 
@@ -105,7 +105,7 @@ def add_feedback(
     hours (24 h); overdue ones are flagged in task lists and reports."""
     now = ctx.now()
     at = moment(data.occurred_at, now)
-    fingerprint = body_fingerprint(data)
+    fingerprint = ctx.fingerprint(data)
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
         pid = stored.program_id

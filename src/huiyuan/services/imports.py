@@ -30,7 +30,7 @@ from ..store.schema import requests
 from .checkout import _commit
 from .context import Context, require_program
 from .import_batch import AccrualBatch
-from .inputs import PurchaseIn, body_fingerprint, moment
+from .inputs import PurchaseIn, moment
 
 CSV_LINE_FIELDS = ("line_no", "sku", "category", "qty", "list_price", "price", "member_price")
 CSV_RECEIPT_FIELDS = (
@@ -259,7 +259,7 @@ def _one(
     if isinstance(data, RowError):
         report.errors.append((number, str(data)))
         return "error"
-    fingerprint = body_fingerprint(data)
+    fingerprint = ctx.fingerprint(data)
     if data.receipt_no in known:
         if known[data.receipt_no] == fingerprint:
             report.skipped_duplicates += 1

@@ -250,20 +250,21 @@ class ActivateIn(Strict):
     occurred_at: AwareDatetime | None = None
 
 
-def body_fingerprint(model: BaseModel, *scope: str) -> str:
-    """A stable hash of what was asked, to tell a resend from a different request. `scope`
-    adds what the path names (a receipt, a member): the same number and body sent for another
-    one is a different request (409), not a resend."""
+def body_fingerprint(model: BaseModel, *scope: str, key: bytes) -> str:
+    """A stable keyed hash of what was asked, to tell a resend from a different request.
+    `scope` adds what the path names (a receipt, a member): the same number and body sent for
+    another one is a different request (409), not a resend. Keyed (HMAC-SHA-256 with a key
+    derived from the secret key): bodies hold card passwords, phone and ID numbers, which an
+    unkeyed hash in the requests table would let anyone reading it recover by trying
+    candidates. Use `Context.fingerprint`."""
     import hashlib
+    import hmac
     import json
 
     data = model.model_dump(mode="json", exclude_none=False)
     body = json.dumps(data, sort_keys=True)
-    if not scope:
-        return hashlib.sha256(body.encode()).hexdigest()
-    # The scoped form hashes the plain fingerprint with the scope in front of it.
-    plain = hashlib.sha256(body.encode()).hexdigest()
-    return hashlib.sha256("\n".join([*scope, plain]).encode()).hexdigest()
+    text = "\n".join([*scope, body]) if scope else body
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
 
 
 def moment(value: datetime | None, now: datetime) -> datetime:

@@ -26,18 +26,9 @@ from .inputs import (
     DeliveryQuoteIn,
     EntitlementUseIn,
     LotteryDrawIn,
-    body_fingerprint,
     moment,
 )
 from .redemptions import ID_CHECK_REQUIRED, RETRIES, issue_voucher
-
-
-def _fingerprint(data: Any, *path: str) -> str:
-    """The member (and entitlement) in the path are part of what was asked: the same number
-    sent for another member or entitlement is a different request (409 number_reused), not a
-    resend of the first, as for returns."""
-    return body_fingerprint(data, *path)
-
 
 # ----------------------------------------------------------------------------- entitlements
 
@@ -87,7 +78,9 @@ def use_entitlement(
 ) -> dict[str, Any]:
     now = ctx.now()
     at = moment(data.occurred_at, now)
-    fingerprint = _fingerprint(data, member_id, code)
+    # The member and entitlement in the path are part of what was asked: the same number sent
+    # for another one is a different request (409 number_reused), not a resend.
+    fingerprint = ctx.fingerprint(data, member_id, code)
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
         pid = stored.program_id
@@ -157,7 +150,7 @@ def use_entitlement(
 def draw(ctx: Context, program_code: str, member_id: str, data: LotteryDrawIn) -> dict[str, Any]:
     now = ctx.now()
     at = moment(data.occurred_at, now)
-    fingerprint = _fingerprint(data, member_id)
+    fingerprint = ctx.fingerprint(data, member_id)  # the member is part of what was asked
     # As in redemptions.redeem: the first draws of a prize race to create its stock row on
     # PostgreSQL, and the same draw_no from two clients races on the request key; the loser
     # runs again (or answers as the first did).

@@ -21,7 +21,7 @@ from . import ledger
 from .consent import record_consent
 from .context import Context, require_member, require_program
 from .idempotency import replay
-from .inputs import RedemptionIn, TransferIn, body_fingerprint, moment
+from .inputs import RedemptionIn, TransferIn, moment
 from .members import check_store
 
 VOUCHER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a till
@@ -99,7 +99,7 @@ def redeem(
 ) -> dict[str, Any]:
     now = ctx.now()
     at = moment(data.occurred_at, now)
-    fingerprint = body_fingerprint(data)
+    fingerprint = ctx.fingerprint(data)
     # On PostgreSQL the first redemptions of a gift race to create its stock row
     # (RewardRepo.take_stock inserts it on first use): an IntegrityError that is not a resend of
     # this number runs the unit of work again; the row then exists and the guarded UPDATE
@@ -241,7 +241,7 @@ def _redeem(
 def transfer(ctx: Context, program_code: str, data: TransferIn) -> dict[str, Any]:
     now = ctx.now()
     at = moment(data.occurred_at, now)
-    fingerprint = body_fingerprint(data)
+    fingerprint = ctx.fingerprint(data)
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
         pid = stored.program_id

@@ -13,7 +13,7 @@ from . import ledger, stored_value
 from .checkout import current_class
 from .context import Context, require_program
 from .idempotency import replay
-from .inputs import ReturnIn, body_fingerprint, moment
+from .inputs import ReturnIn, moment
 
 
 def return_lines(
@@ -23,7 +23,7 @@ def return_lines(
     at = moment(data.occurred_at, now)
     # The receipt is in the path, not the body: it is part of what was asked, so the same
     # return_no and body against another receipt is a different request (409), not a resend.
-    fingerprint = body_fingerprint(data, receipt_no)
+    fingerprint = ctx.fingerprint(data, receipt_no)
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
         pid = stored.program_id

@@ -28,7 +28,7 @@ from ..store.uow import UnitOfWork
 from . import ledger
 from .context import Context, require_member, require_program
 from .idempotency import replay
-from .inputs import DepositIn, WithdrawalIn, body_fingerprint, moment
+from .inputs import DepositIn, WithdrawalIn, moment
 from .tier_review import change_tier, tier_as_of
 
 TICK = timedelta(microseconds=1)
@@ -96,11 +96,6 @@ def _entry(
             "reason": reason,
         }
     )
-
-
-def _fingerprint(member_id: str, body: Any) -> str:
-    # The member is in the path: the same number and body for another member is a new request.
-    return body_fingerprint(body, member_id)
 
 
 def run_once(
@@ -188,7 +183,8 @@ def deposit(
             "tier_changed": changed,
         }
 
-    fp = _fingerprint(member_id, data)
+    # The member is in the path: the same number and body for another member is a new request.
+    fp = ctx.fingerprint(data, member_id)
     return run_once(ctx, program_code, "deposit", data.deposit_no, fp, work)
 
 
@@ -211,7 +207,8 @@ def withdraw(ctx: Context, program_code: str, member_id: str, data: WithdrawalIn
             "stored_value": fmt(after.stored_value),
         }
 
-    fp = _fingerprint(member_id, data)
+    # The member is in the path: the same number and body for another member is a new request.
+    fp = ctx.fingerprint(data, member_id)
     return run_once(ctx, program_code, "withdrawal", data.withdrawal_no, fp, work)
 
 

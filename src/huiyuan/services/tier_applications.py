@@ -18,7 +18,7 @@ from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from . import audit
 from .context import Context, require_member, require_program
-from .inputs import DecisionIn, TierApplicationIn, body_fingerprint, moment
+from .inputs import DecisionIn, TierApplicationIn, moment
 from .stored_value import run_once
 from .tier_review import Measure, change_tier
 
@@ -145,7 +145,7 @@ def apply(
         assert app is not None
         return _view(stored, app)
 
-    fp = body_fingerprint(data, member_id)
+    fp = ctx.fingerprint(data, member_id)
     return run_once(ctx, program_code, KIND, data.application_no, fp, work)
 
 
