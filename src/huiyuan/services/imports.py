@@ -22,11 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import HuiyuanError
-from ..store.schema import requests
 from .checkout import _commit
 from .context import Context, require_program
 from .import_batch import AccrualBatch
@@ -231,17 +229,7 @@ def _parse(row: dict[str, Any] | RowError) -> PurchaseIn | RowError:
 
 def _known(uow: Any, program_id: int, parsed: list[tuple[int, Any]]) -> dict[str, str]:
     refs = sorted({data.receipt_no for _, data in parsed if isinstance(data, PurchaseIn)})
-    known: dict[str, str] = {}
-    for i in range(0, len(refs), 500):
-        found = uow.conn.execute(
-            select(requests.c.ref, requests.c.body_hash).where(
-                requests.c.program_id == program_id,
-                requests.c.kind == "purchase",
-                requests.c.ref.in_(refs[i : i + 500]),
-            )
-        )
-        known.update({ref: body_hash for ref, body_hash in found})
-    return known
+    return uow.requests.body_hashes(program_id, "purchase", refs)
 
 
 def _one(

@@ -17,6 +17,7 @@ from ..schema import (
     receipts,
     service_tasks,
 )
+from .in_lists import slices
 
 
 class GuideRepo:
@@ -143,8 +144,7 @@ class GuideRepo:
 
     def former_owners(self, program_id: int, member_ids: list[str]) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {m: set() for m in member_ids}
-        for i in range(0, len(member_ids), 500):
-            chunk = member_ids[i : i + 500]
+        for chunk in slices(member_ids):
             rows = self.conn.execute(
                 select(ownership_changes.c.member_id, ownership_changes.c.to_guide).where(
                     ownership_changes.c.program_id == program_id,
@@ -241,7 +241,7 @@ class GuideRepo:
     ) -> dict[str, Decimal]:
         """Net paid of the lines carrying a flag, per receipt."""
         out: dict[str, Decimal] = {}
-        for i in range(0, len(receipt_nos), 500):
+        for part in slices(receipt_nos):
             rows = self.conn.execute(
                 select(
                     receipt_lines.c.receipt_no,
@@ -251,7 +251,7 @@ class GuideRepo:
                     receipt_lines.c.returned_qty,
                 ).where(
                     receipt_lines.c.program_id == program_id,
-                    receipt_lines.c.receipt_no.in_(receipt_nos[i : i + 500]),
+                    receipt_lines.c.receipt_no.in_(part),
                 )
             )
             for no, flags, paid, qty, returned in rows:

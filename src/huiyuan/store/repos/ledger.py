@@ -25,6 +25,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ...domain.ledger import EntryKind, LotView
 from ..schema import allocations, ledger_entries, lots, members
 from ..types import UTCDateTime
+from .in_lists import slices
 
 
 def swept_by(entries: Any) -> ColumnElement[bool]:
@@ -357,10 +358,10 @@ class LedgerRepo:
     def sweep(self, lot_ids: list[int], at: datetime) -> None:
         """Records on the lots that their remainders expired at `at` (one member's `expire`
         entry at that moment says so) and empties them."""
-        for i in range(0, len(lot_ids), 5000):
+        for part in slices(lot_ids, 5000):
             self.conn.execute(
                 update(lots)
-                .where(lots.c.lot_id.in_(lot_ids[i : i + 5000]))
+                .where(lots.c.lot_id.in_(part))
                 .values(expired_points=lots.c.remaining, swept_at=at, remaining=0)
             )
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from ..schema import cards, member_history, members
+from .in_lists import slices
 
 _GET = select(members).where(
     members.c.program_id == bindparam("p"), members.c.member_id == bindparam("m")
@@ -66,12 +67,10 @@ class MemberRepo:
         of one member does, so batch and till never wait on each other in a cycle."""
         out: list[Row[Any]] = []
         ids = sorted(set(member_ids))
-        for i in range(0, len(ids), 500):
+        for part in slices(ids):
             query = (
                 select(members)
-                .where(
-                    members.c.program_id == program_id, members.c.member_id.in_(ids[i : i + 500])
-                )
+                .where(members.c.program_id == program_id, members.c.member_id.in_(part))
                 .order_by(members.c.member_id)
             )
             out.extend(self.conn.execute(query.with_for_update() if lock else query))
@@ -136,11 +135,9 @@ class MemberRepo:
     def cards_many(self, program_id: int, card_nos: list[str]) -> dict[str, Row[Any]]:
         out: dict[str, Row[Any]] = {}
         nos = sorted(set(card_nos))
-        for i in range(0, len(nos), 500):
+        for part in slices(nos):
             rows = self.conn.execute(
-                select(cards).where(
-                    cards.c.program_id == program_id, cards.c.card_no.in_(nos[i : i + 500])
-                )
+                select(cards).where(cards.c.program_id == program_id, cards.c.card_no.in_(part))
             )
             out.update({r.card_no: r for r in rows})
         return out

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select
 
 from ..schema import requests
+from .in_lists import slices
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,20 @@ class RequestRepo:
             insert(requests),
             answer_row(program_id, kind, ref, body_hash, status_code, response, now),
         )
+
+    def body_hashes(self, program_id: int, kind: str, refs: list[str]) -> dict[str, str]:
+        """The fingerprints already recorded for these numbers (a batch's look-up at once)."""
+        known: dict[str, str] = {}
+        for part in slices(refs):
+            found = self.conn.execute(
+                select(requests.c.ref, requests.c.body_hash).where(
+                    requests.c.program_id == program_id,
+                    requests.c.kind == kind,
+                    requests.c.ref.in_(part),
+                )
+            )
+            known.update({ref: body_hash for ref, body_hash in found})
+        return known
 
     def put_many(self, rows: list[dict[str, Any]]) -> None:
         if rows:
