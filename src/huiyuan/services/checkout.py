@@ -241,7 +241,7 @@ def _outcome(
     out = Outcome(priced)
     if not priced.active:
         return out
-    paid = sum((p.paid for p in priced.lines), ZERO)
+    paid = priced.totals["paid"]
     metrics = _metrics(facts, stored, row, at, paid, priced.points)
     new_tier = reached_tier(program, row.tier, metrics, kind=row.kind)
     if new_tier != row.tier:
@@ -336,8 +336,7 @@ def quote(ctx: Context, program_code: str, data: PurchaseIn) -> dict[str, Any]:
                 at,
                 keep=False,
             )
-        balance = int(row.points) + out.priced.points - redeemed
-        answer = _answer(data, row.member_id, out, balance, tier)
+        answer = _answer(data, row.member_id, out, _balance_after(row, out, redeemed), tier)
         if data.pay_with_stored_value:  # issue 5: paid from stored value
             paid = out.priced.totals["paid"]
             stored_value.check_payment(uow, stored, row, paid, at)
@@ -380,6 +379,12 @@ def _lock_members(uow: UnitOfWork, program_id: int, member_ids: list[str]) -> di
         if row is not None:
             rows[member_id] = row
     return rows
+
+
+def _balance_after(row: Any, out: Outcome, redeemed: int) -> int:
+    """The member's points once the receipt is recorded: its credit in, its offset out (a
+    referral credits another member; settling debt moves debt, not points)."""
+    return int(row.points) + out.priced.points - redeemed
 
 
 def receipt_rows(
@@ -544,10 +549,10 @@ def _commit(
     if changes:
         uow.members.update(pid, mid, updated_at=now, **changes)
     # The row was read in this transaction (under its lock on PostgreSQL) and only this receipt
-    # moved it since: its points by the credit and the offset (a referral credits another
-    # member, settling debt moves debt, not points), so the balance is not read back.
-    balance = int(row.points) - redeemed + (priced.points if priced.points > 0 else 0)
-    answer = _answer(data, mid, out, balance, changes.get("tier", row.tier))
+    # moved it since, so the balance is not read back.
+    answer = _answer(
+        data, mid, out, _balance_after(row, out, redeemed), changes.get("tier", row.tier)
+    )
     if data.pay_with_stored_value:
         after = uow.members.get(pid, mid)
         assert after is not None

@@ -59,6 +59,27 @@ _PROJECTION = (
 )
 
 
+def commit_in_savepoint(
+    ctx: Context,
+    uow: UnitOfWork,
+    stored: StoredProgram,
+    data: PurchaseIn,
+    at: datetime,
+    now: datetime,
+    fingerprint: str,
+) -> dict[str, Any]:
+    """The till's path for one receipt inside an import's transaction: a refusal undoes only
+    this receipt's writes."""
+    savepoint = uow.conn.begin_nested()
+    try:
+        answer = _commit(ctx, uow, stored, data, at, now, fingerprint)
+    except BaseException:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
+    return answer
+
+
 class MemberState:
     """A member's row as the batch has moved it so far (every column, as attributes)."""
 
@@ -289,13 +310,7 @@ class AccrualBatch:
         the receipt goes through the till's path, which reads and moves its members itself, in
         a savepoint: a refusal there (not enough points, say) undoes only this receipt."""
         self.flush()
-        savepoint = self.uow.conn.begin_nested()
-        try:
-            answer = _commit(ctx, self.uow, self.stored, data, at, now, fingerprint)
-        except BaseException:
-            savepoint.rollback()
-            raise
-        savepoint.commit()
+        answer = commit_in_savepoint(ctx, self.uow, self.stored, data, at, now, fingerprint)
         # Its member and referrer moved in the database: read them afresh when next needed.
         # A member not read in advance may be anyone's referrer: then everyone is re-read.
         state = self.members.get(answer["member_id"])

@@ -7,8 +7,9 @@ and the import either skips it or stops there, as the caller chooses.
 
 A batch of receipts is worked out in memory and written with one statement per table
 (import_batch.py); a refused receipt has written nothing by then, so it never takes its batch
-down with it. Should a receipt fail after writing (on the till's path, or a clash when the batch
-is written), the batch is undone and redone receipt by receipt, each in a savepoint.
+down with it; a receipt taken through the till's path runs in a savepoint of its own. Should
+writing the batch clash (a receipt number recorded meanwhile by a till), the batch is undone and
+redone receipt by receipt, each in a savepoint.
 """
 
 from __future__ import annotations
@@ -25,9 +26,8 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import HuiyuanError
-from .checkout import _commit
 from .context import Context, require_program
-from .import_batch import AccrualBatch
+from .import_batch import AccrualBatch, commit_in_savepoint
 from .inputs import PurchaseIn, moment
 
 CSV_LINE_FIELDS = ("line_no", "sku", "category", "qty", "list_price", "price", "member_price")
@@ -266,14 +266,11 @@ def _one(
             report.errors.append((number, f"{exc.code}: {exc.detail}"))
             return "error"
     else:
-        savepoint = uow.conn.begin_nested()
         try:
-            answer = _commit(ctx, uow, stored, data, at, now, fingerprint)
+            answer = commit_in_savepoint(ctx, uow, stored, data, at, now, fingerprint)
         except HuiyuanError as exc:
-            savepoint.rollback()
             report.errors.append((number, f"{exc.code}: {exc.detail}"))
             return "error"
-        savepoint.commit()
     known[data.receipt_no] = fingerprint
     report.imported += 1
     report.points += int(answer["points_earned"])
