@@ -6,7 +6,7 @@ from fastapi import Depends, FastAPI
 
 from .. import __version__
 from ..services.context import Context
-from . import problems
+from . import openapi, problems
 from .cards import router as cards_router
 from .guides import router as guides_router
 from .jobs import router as jobs_router
@@ -30,6 +30,7 @@ def create_app(ctx: Context) -> FastAPI:
     )
     app.state.ctx = ctx
     problems.install(app)
+    openapi.install(app)
     install_log_masking()
 
     @app.get("/healthz")

@@ -7,13 +7,11 @@ Every movement is an entry in the stored-value ledger (signed Decimal amounts, a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Row
-from sqlalchemy.exc import IntegrityError
 
 from ..domain import stored_value as rules
 from ..domain.calendar import add_months, business_date, start_of_day, zone
@@ -22,12 +20,12 @@ from ..domain.money import ZERO, fmt
 from ..domain.program import Metric, StoredValue
 from ..domain.stored_value import Kind
 from ..domain.tiers import reached_tier
-from ..errors import Conflict, Forbidden, Invalid
+from ..errors import Forbidden, Invalid
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from . import ledger
 from .context import Context, require_member, require_program
-from .idempotency import replay
+from .idempotency import run_once
 from .inputs import DepositIn, WithdrawalIn, moment
 from .tier_review import change_tier, tier_as_of
 
@@ -96,34 +94,6 @@ def _entry(
             "reason": reason,
         }
     )
-
-
-def run_once(
-    ctx: Context,
-    program_code: str,
-    kind: str,
-    ref: str,
-    fingerprint: str,
-    work: Callable[[UnitOfWork, StoredProgram], dict[str, Any]],
-) -> dict[str, Any]:
-    """Runs a numbered state change once: a resend answers as the first time did."""
-    try:
-        with ctx.uow() as uow:
-            stored = require_program(uow, program_code)
-            first = replay(uow, stored.program_id, kind, ref, fingerprint)
-            if first is not None:
-                return first
-            answer = work(uow, stored)
-            uow.requests.put(stored.program_id, kind, ref, fingerprint, 201, answer, ctx.now())
-            uow.commit()
-            return answer
-    except IntegrityError:
-        with ctx.uow(write=False) as uow:
-            stored = require_program(uow, program_code)
-            first = replay(uow, stored.program_id, kind, ref, fingerprint)
-            if first is None:
-                raise Conflict("请重试 / please retry", code="retry") from None
-            return first
 
 
 def deposit(

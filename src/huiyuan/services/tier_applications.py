@@ -18,8 +18,8 @@ from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from . import audit
 from .context import Context, require_member, require_program
+from .idempotency import run_once
 from .inputs import DecisionIn, TierApplicationIn, moment
-from .stored_value import run_once
 from .tier_review import Measure, change_tier
 
 KIND = "tier_application"
