@@ -1,26 +1,14 @@
-"""What every area's answers share: money and moments as the wire writes them, problems."""
+"""What every area's answers share: the wire types (from services.results) and problems."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, NotRequired, TypeVar
+from typing import Any, NotRequired
 
-from pydantic import ConfigDict, Field, with_config
 from typing_extensions import TypedDict
 
-T = TypeVar("T")
+from ...services.results import Day, Moment, Money, answer
 
-# Money is a string of yuan with two decimals on the wire (never a JSON number: a float would
-# round it); points are integers.
-Money = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["128.50"])]
-Moment = Annotated[
-    str, Field(description="ISO 8601 with offset", examples=["2026-06-01T12:00:00+08:00"])
-]
-Day = Annotated[str, Field(description="YYYY-MM-DD", examples=["2026-06-01"])]
-
-
-def answer(cls: type[T]) -> type[T]:
-    """Closes an answer's schema: fields not declared are a programming error."""
-    return with_config(ConfigDict(extra="forbid"))(cls)  # type: ignore[no-any-return]
+__all__ = ["Day", "Moment", "Money", "Problem", "answer", "problems"]
 
 
 class FieldError(TypedDict):
