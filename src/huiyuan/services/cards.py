@@ -29,6 +29,7 @@ from ..domain.calendar import business_date, zone
 from ..domain.identity import card_valid, normalize_mobile, normalize_resident_id
 from ..domain.money import ZERO, fmt
 from ..domain.program import LossChannel
+from ..domain.records.members import Member
 from ..errors import Conflict, Forbidden, HuiyuanError, Invalid, NotFound
 from ..security import Sealer
 from ..store.repos.programs import StoredProgram
@@ -74,14 +75,14 @@ def _same_name(on_file: str | None, given: str) -> bool:
     return bool(on_file) and norm(on_file or "") == norm(given)
 
 
-def _phone_matches(sealer: Sealer, member: Row[Any], phone: str) -> bool:
+def _phone_matches(sealer: Sealer, member: Member, phone: str) -> bool:
     normalized = normalize_mobile(phone)
     if normalized is None or member.phone_hash is None:
         return False
     return member.phone_hash in sealer.lookup_hashes(normalized)
 
 
-def _id_matches(sealer: Sealer, member: Row[Any], id_number: str) -> bool:
+def _id_matches(sealer: Sealer, member: Member, id_number: str) -> bool:
     if member.id_hash is None:
         return False
     candidates = {id_number.strip()}

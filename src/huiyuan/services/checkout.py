@@ -11,7 +11,6 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.calendar import MonthDay, add_months, business_date, start_of_day, year_bounds, zone
@@ -22,6 +21,7 @@ from ..domain.money import ZERO, floor_points, fmt, split_points_pro_rata
 from ..domain.pricing import price_receipt
 from ..domain.program import ClassMetric, Metric, ReferralKind
 from ..domain.receipt import Line, MemberContext, PricedLine
+from ..domain.records.members import Member
 from ..domain.rewards import apply_offset, apply_vouchers
 from ..domain.tiers import metrics_needed, reached_tier
 from ..errors import Conflict, Forbidden, Invalid
@@ -105,9 +105,7 @@ def _class_values(
     return spend, {}
 
 
-def current_class(
-    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], at: datetime
-) -> str | None:
+def current_class(uow: UnitOfWork, stored: StoredProgram, row: Member, at: datetime) -> str | None:
     """The member's overall class from what is recorded (returns included), for programs that
     keep classes up to date with every receipt; None where a job sets them."""
     classes = stored.program.classes
@@ -171,7 +169,7 @@ def _price(facts: Facts, stored: StoredProgram, row: Any, data: PurchaseIn, at: 
 def _offset(
     uow: UnitOfWork,
     stored: StoredProgram,
-    row: Row[Any],
+    row: Member,
     priced: list[PricedLine],
     ctx: MemberContext,
     points: int,
@@ -197,7 +195,7 @@ def _offset(
 
 
 def _vouchers(
-    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], codes: list[str], at: datetime
+    uow: UnitOfWork, stored: StoredProgram, row: Member, codes: list[str], at: datetime
 ) -> Decimal:
     if len(set(codes)) != len(codes):
         raise Invalid("同一张券不能用两次 / a voucher is listed twice", code="voucher_repeated")
@@ -370,7 +368,7 @@ def commit(ctx: Context, program_code: str, data: PurchaseIn) -> dict[str, Any]:
             return first
 
 
-def _lock_members(uow: UnitOfWork, program_id: int, member_ids: list[str]) -> dict[str, Row[Any]]:
+def _lock_members(uow: UnitOfWork, program_id: int, member_ids: list[str]) -> dict[str, Member]:
     """Row locks in a fixed order, so two writers never wait on each other in a cycle; the
     rows as read under their locks."""
     rows = {}

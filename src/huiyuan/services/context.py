@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, Row
+from sqlalchemy import Engine
 
+from ..domain.records.members import Member
 from ..errors import NotFound
 from ..security import Sealer
 from ..store.repos.programs import StoredProgram
@@ -37,9 +37,7 @@ class Context:
         return body_fingerprint(model, *scope, key=self.sealer.fingerprint_key)
 
 
-def require_member(
-    uow: UnitOfWork, program_id: int, member_id: str, lock: bool = False
-) -> Row[Any]:
+def require_member(uow: UnitOfWork, program_id: int, member_id: str, lock: bool = False) -> Member:
     """The member, or 404 member_not_found; `lock` takes the writer's row lock."""
     row = uow.members.get(program_id, member_id, lock=lock)
     if row is None:

@@ -16,16 +16,16 @@ order before anything is worked out; SQLite's single writer needs no row locks.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-
-from sqlalchemy import Row
 
 from ..domain.calendar import zone
 from ..domain.expiry import expires_at
 from ..domain.ledger import EntryKind
 from ..domain.money import ZERO
+from ..domain.records.members import Card, Member
 from ..store.repos.members import history_row
 from ..store.repos.programs import StoredProgram
 from ..store.repos.requests import answer_row
@@ -91,8 +91,8 @@ class MemberState:
     last_entry_id: int | None
     tier: str
 
-    def __init__(self, row: Row[Any]):
-        self.__dict__.update(row._asdict())
+    def __init__(self, member: Member):
+        self.__dict__.update({f.name: getattr(member, f.name) for f in fields(member)})
 
     def projection(self) -> dict[str, Any]:
         return {"member_id": self.member_id, **{k: getattr(self, k) for k in _PROJECTION}}
@@ -160,7 +160,7 @@ class AccrualBatch:
         self.stored = stored
         self.facts = BatchFacts(self)
         self.members: dict[str, MemberState] = {}
-        self.cards: dict[str, Row[Any]] = {}
+        self.cards: dict[str, Card] = {}
         self._clear()
 
     def _clear(self) -> None:

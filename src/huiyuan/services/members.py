@@ -8,13 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.calendar import MonthDay, add_months, business_date, zone
 from ..domain.identity import card_valid, luhn_digit, normalize_mobile, normalize_resident_id
 from ..domain.money import ZERO, fmt
 from ..domain.program import Activation, JoinKind, Membership, Program
+from ..domain.records.members import Card, Member
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..security import mask_phone
 from ..store.repos.programs import StoredProgram
@@ -255,7 +255,7 @@ def _valid_until(program: Program, joined_at: datetime) -> date | None:
     return add_months(start, months) - timedelta(days=1)
 
 
-def member_view(stored: StoredProgram, row: Row[Any], card_no: str | None) -> dict[str, Any]:
+def member_view(stored: StoredProgram, row: Member, card_no: str | None) -> dict[str, Any]:
     return {
         "member_id": row.member_id,
         "status": row.status,
@@ -287,7 +287,7 @@ def find_members(
 ) -> list[dict[str, Any]]:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
-        rows: list[Row[Any]] = []
+        rows: list[Member] = []
         if phone:
             normalized = normalize_mobile(phone)
             if normalized is None:
@@ -324,7 +324,7 @@ def check_store(stored: StoredProgram, row: Any, store: str | None) -> None:
         )
 
 
-def card_holder(card_no: str, card: Row[Any] | None, member_id: str | None) -> str:
+def card_holder(card_no: str, card: Card | None, member_id: str | None) -> str:
     """Whose card `card_no` is (`card` its row, None if there is none), refused when its check
     digit is wrong, it is lost or out of use, or it belongs to another member than `member_id`."""
     if not card_valid(card_no):
@@ -347,7 +347,7 @@ def resolve_member(
     card_no: str | None,
     lock: bool,
     store: str | None = None,
-) -> Row[Any]:
+) -> Member:
     """The member a till names, by id or card; a lost or replaced card is refused, and so is
     another store than the member's where the program is store-bound."""
     if card_no:

@@ -13,10 +13,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row
-
 from ..domain.calendar import MonthDay
 from ..domain.identity import normalize_mobile, normalize_resident_id
+from ..domain.records.members import Member
 from ..errors import Conflict, Forbidden, Invalid
 from ..security import Sealer, mask_address, mask_id, mask_phone
 from ..store.repos.programs import StoredProgram
@@ -67,7 +66,7 @@ def _month_day(field: str, value: Any) -> str | None:
 def apply_profile_change(
     uow: UnitOfWork,
     stored: StoredProgram,
-    member_row: Row[Any],
+    member_row: Member,
     changes: dict[str, Any],
     actor: Any,
     at: datetime,

@@ -11,13 +11,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row
-
 from ..domain import stored_value as rules
 from ..domain.calendar import add_months, business_date, start_of_day, zone
 from ..domain.expiry import expires_at
 from ..domain.money import ZERO, fmt
 from ..domain.program import Metric, StoredValue
+from ..domain.records.members import Member
 from ..domain.stored_value import Kind
 from ..domain.tiers import reached_tier
 from ..errors import Forbidden, Invalid
@@ -41,7 +40,7 @@ def offered(stored: StoredProgram) -> StoredValue:
     return config
 
 
-def _member(uow: UnitOfWork, stored: StoredProgram, member_id: str) -> Row[Any]:
+def _member(uow: UnitOfWork, stored: StoredProgram, member_id: str) -> Member:
     row = require_member(uow, stored.program_id, member_id, lock=True)
     if row.status == "cancelled":
         raise Forbidden("会员资格已取消 / membership was cancelled", code="member_cancelled")
@@ -208,7 +207,7 @@ def entries(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
 
 
 def check_payment(
-    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], amount: Decimal, at: datetime
+    uow: UnitOfWork, stored: StoredProgram, row: Member, amount: Decimal, at: datetime
 ) -> None:
     """Refuses a purchase paid from stored value the program does not offer or the balance
     cannot cover (quote and commit alike)."""
@@ -224,7 +223,7 @@ def check_payment(
 def pay(
     uow: UnitOfWork,
     stored: StoredProgram,
-    row: Row[Any],
+    row: Member,
     amount: Decimal,
     at: datetime,
     now: datetime,

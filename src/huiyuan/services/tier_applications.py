@@ -12,6 +12,7 @@ from sqlalchemy import Row
 from ..domain.calendar import zone
 from ..domain.money import fmt
 from ..domain.program import Approval, Tier
+from ..domain.records.members import Member
 from ..domain.tiers import explain, holds_any, needed
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..store.repos.programs import StoredProgram
@@ -47,7 +48,7 @@ def _view(stored: StoredProgram, app: Row[Any]) -> dict[str, Any]:
     }
 
 
-def _check(uow: UnitOfWork, stored: StoredProgram, row: Row[Any], tier: Tier, at: datetime) -> None:
+def _check(uow: UnitOfWork, stored: StoredProgram, row: Member, tier: Tier, at: datetime) -> None:
     """Refuses an application the member may not make now (422, with the reason)."""
     program = stored.program
     if row.status == "cancelled":

@@ -17,6 +17,7 @@ from sqlalchemy import Row
 
 from ..domain.calendar import add_months, add_years, business_date, start_of_day, zone
 from ..domain.program import Metric, Program, ReviewKind
+from ..domain.records.members import Member
 from ..domain.tiers import (
     MetricKey,
     explain,
@@ -135,7 +136,7 @@ class Measure:
 
     uow: UnitOfWork
     stored: StoredProgram
-    row: Row[Any]
+    row: Member
     _spent: dict[tuple[datetime | None, datetime], tuple[Decimal, int]] = field(
         default_factory=dict
     )
@@ -203,7 +204,7 @@ class Measure:
         return max(start, self.row.joined_at)
 
 
-def network_points(uow: UnitOfWork, stored: StoredProgram, row: Row[Any], at: datetime) -> int:
+def network_points(uow: UnitOfWork, stored: StoredProgram, row: Member, at: datetime) -> int:
     """Own points plus the points of every directly referred client who counts; a member who
     does not count himself (own points below the minimum, no active deposit) has none."""
     review = stored.program.tier_review
@@ -268,7 +269,7 @@ def _first_day(at: datetime, program: Program, months_back: int = 0) -> tuple[da
 
 
 def _met(
-    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], as_of: datetime, now: datetime
+    uow: UnitOfWork, stored: StoredProgram, row: Member, as_of: datetime, now: datetime
 ) -> Outcome:
     program = stored.program
     policy = program.tier_review
@@ -318,7 +319,7 @@ def _why_down(program: Program, current: str, values: dict[MetricKey, Decimal]) 
 
 
 def _tier_year(
-    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], as_of: datetime, now: datetime
+    uow: UnitOfWork, stored: StoredProgram, row: Member, as_of: datetime, now: datetime
 ) -> Outcome:
     """At each anniversary of the tier: kept for another card year when keep_any holds over the
     year that ended, else down to fall_to (the first tier unless the tier says otherwise)."""
@@ -374,7 +375,7 @@ def _tier_year(
 
 
 def _annual_step(
-    uow: UnitOfWork, stored: StoredProgram, row: Row[Any], as_of: datetime, now: datetime
+    uow: UnitOfWork, stored: StoredProgram, row: Member, as_of: datetime, now: datetime
 ) -> Outcome:
     """On the review date each year, a member whose spend in the year before is below the
     tier's keep_any drops one tier (one step only), unless the tier began on or after it."""

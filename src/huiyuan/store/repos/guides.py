@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, func, insert, select, update
 
+from ...domain.records.members import Member
 from ..schema import (
     guides,
     member_history,
@@ -65,14 +66,13 @@ class GuideRepo:
             )
         )
 
-    def members_of(self, program_id: int, guide_id: str) -> list[Row[Any]]:
-        return list(
-            self.conn.execute(
-                select(members)
-                .where(members.c.program_id == program_id, members.c.guide_id == guide_id)
-                .order_by(members.c.member_id)
-            )
+    def members_of(self, program_id: int, guide_id: str) -> list[Member]:
+        rows = self.conn.execute(
+            select(members)
+            .where(members.c.program_id == program_id, members.c.guide_id == guide_id)
+            .order_by(members.c.member_id)
         )
+        return [Member(**row._mapping) for row in rows]
 
     # -- ownership
 

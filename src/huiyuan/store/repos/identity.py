@@ -9,7 +9,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
 
+from ...domain.records.members import Member
 from ..schema import card_events, card_pin_guard, cards, members
+from .members import member_of
 
 
 class IdentityRepo:
@@ -18,14 +20,16 @@ class IdentityRepo:
 
     # -- members by lookup hash
 
-    def member_by_phone_hashes(self, program_id: int, hashes: list[str]) -> Row[Any] | None:
+    def member_by_phone_hashes(self, program_id: int, hashes: list[str]) -> Member | None:
         if not hashes:
             return None
-        return self.conn.execute(
-            select(members).where(
-                members.c.program_id == program_id, members.c.phone_hash.in_(hashes)
-            )
-        ).first()
+        return member_of(
+            self.conn.execute(
+                select(members).where(
+                    members.c.program_id == program_id, members.c.phone_hash.in_(hashes)
+                )
+            ).first()
+        )
 
     # -- cards
 

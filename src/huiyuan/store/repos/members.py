@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
+from ...domain.records.members import Card, Member
+from ...domain.statuses import CardStatus
 from ..schema import cards, member_history, members
 from .in_lists import slices
 
@@ -28,6 +30,11 @@ _SET_PROJECTION = (
         updated_at=bindparam("new_updated_at"),
     )
 )
+
+
+def member_of(row: Row[Any] | None) -> Member | None:
+    """The record of a `select(members)` row."""
+    return None if row is None else Member(**row._mapping)
 
 
 def history_row(
@@ -57,15 +64,15 @@ class MemberRepo:
     def add(self, values: dict[str, Any]) -> None:
         self.conn.execute(insert(members).values(**values))
 
-    def get(self, program_id: int, member_id: str, lock: bool = False) -> Row[Any] | None:
+    def get(self, program_id: int, member_id: str, lock: bool = False) -> Member | None:
         # PostgreSQL: one writer per member; SQLite's BEGIN IMMEDIATE already serialises.
         query = _GET_FOR_UPDATE if lock else _GET
-        return self.conn.execute(query, {"p": program_id, "m": member_id}).first()
+        return member_of(self.conn.execute(query, {"p": program_id, "m": member_id}).first())
 
-    def get_many(self, program_id: int, member_ids: list[str], lock: bool) -> list[Row[Any]]:
+    def get_many(self, program_id: int, member_ids: list[str], lock: bool) -> list[Member]:
         """Many members in id order; `lock` takes their row locks in that order, as a writer
         of one member does, so batch and till never wait on each other in a cycle."""
-        out: list[Row[Any]] = []
+        out: list[Member] = []
         ids = sorted(set(member_ids))
         for part in slices(ids):
             query = (
@@ -73,7 +80,8 @@ class MemberRepo:
                 .where(members.c.program_id == program_id, members.c.member_id.in_(part))
                 .order_by(members.c.member_id)
             )
-            out.extend(self.conn.execute(query.with_for_update() if lock else query))
+            rows = self.conn.execute(query.with_for_update() if lock else query)
+            out.extend(Member(**row._mapping) for row in rows)
         return out
 
     def set_projections(self, program_id: int, rows: list[dict[str, Any]]) -> None:
@@ -88,12 +96,14 @@ class MemberRepo:
             ]
             self.conn.execute(_SET_PROJECTION, params)
 
-    def by_phone_hash(self, program_id: int, phone_hash: str) -> Row[Any] | None:
-        return self.conn.execute(
-            select(members).where(
-                members.c.program_id == program_id, members.c.phone_hash == phone_hash
-            )
-        ).first()
+    def by_phone_hash(self, program_id: int, phone_hash: str) -> Member | None:
+        return member_of(
+            self.conn.execute(
+                select(members).where(
+                    members.c.program_id == program_id, members.c.phone_hash == phone_hash
+                )
+            ).first()
+        )
 
     def update(self, program_id: int, member_id: str, **values: Any) -> None:
         self.conn.execute(
@@ -121,25 +131,26 @@ class MemberRepo:
                 card_no=card_no,
                 program_id=program_id,
                 member_id=member_id,
-                status="active",
+                status=CardStatus.ACTIVE,
                 pin_hash=pin_hash,
                 issued_at=now,
             )
         )
 
-    def card(self, program_id: int, card_no: str) -> Row[Any] | None:
-        return self.conn.execute(
+    def card(self, program_id: int, card_no: str) -> Card | None:
+        row = self.conn.execute(
             select(cards).where(cards.c.program_id == program_id, cards.c.card_no == card_no)
         ).first()
+        return None if row is None else Card(**row._mapping)
 
-    def cards_many(self, program_id: int, card_nos: list[str]) -> dict[str, Row[Any]]:
-        out: dict[str, Row[Any]] = {}
+    def cards_many(self, program_id: int, card_nos: list[str]) -> dict[str, Card]:
+        out: dict[str, Card] = {}
         nos = sorted(set(card_nos))
         for part in slices(nos):
             rows = self.conn.execute(
                 select(cards).where(cards.c.program_id == program_id, cards.c.card_no.in_(part))
             )
-            out.update({r.card_no: r for r in rows})
+            out.update({r.card_no: Card(**r._mapping) for r in rows})
         return out
 
     def card_exists(self, card_no: str) -> bool:
@@ -151,7 +162,7 @@ class MemberRepo:
             select(cards.c.card_no).where(
                 cards.c.program_id == program_id,
                 cards.c.member_id == member_id,
-                cards.c.status == "active",
+                cards.c.status == CardStatus.ACTIVE,
             )
         ).scalar()
 
