@@ -1,132 +1,186 @@
-"""The staff console: one page and two local static files, and the API calls the page makes."""
+"""The staff console over HTTP: staff log in with a password, every form carries a CSRF token,
+five wrong passwords lock a login, and the member desk finds a member by phone or card."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
+
+from huiyuan.services import staff
+from huiyuan.services.inputs import MemberIn
+
+PASSWORD = "correct horse 1"
 
 
 @pytest.fixture
 def api(make_api):
-    return make_api("supermarket")
+    api = make_api("supermarket")
+    staff.create(api.ctx, "wang", "cashier", PASSWORD, name="王收银")
+    return api
 
 
-def test_index_is_html_in_chinese_first(api):
-    r = api.client.get("/")
-    assert r.status_code == 200
-    assert r.headers["content-type"].startswith("text/html")
-    assert "会员" in r.text
-    assert '<html lang="zh-CN">' in r.text
-    assert "会员查询" in r.text and "Find member" in r.text
-    assert r.headers["cache-control"] == "no-store"
-    assert "script-src 'self'" in r.headers["content-security-policy"]
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, html
+    return found.group(1)
 
 
-@pytest.mark.parametrize(
-    ("name", "media_type"),
-    [("console.js", "text/javascript"), ("console.css", "text/css")],
-)
-def test_static_files_are_served_locally(api, name, media_type):
-    r = api.client.get(f"/console/static/{name}")
-    assert r.status_code == 200
-    assert r.headers["content-type"].startswith(media_type)
-    assert r.text.strip()
-
-
-def test_unknown_static_file_is_a_problem_404(api):
-    r = api.client.get("/console/static/../pages.py")
-    assert r.status_code == 404
-    r = api.client.get("/console/static/secret.txt")
-    assert r.status_code == 404
-    assert r.headers["content-type"].startswith("application/problem+json")
-
-
-def test_no_third_party_code_and_no_token_in_urls(api):
-    page = api.client.get("/").text
-    script = api.client.get("/console/static/console.js").text
-    style = api.client.get("/console/static/console.css").text
-    for text in (page, script, style):
-        assert not re.search(r"(src|href)=[\"']?(https?:)?//", text), "no CDN or remote assets"
-        assert "@import" not in text
-    # The token goes only in the Authorization header: never in a query string or a log.
-    assert "Authorization" in script
-    assert "sessionStorage" in script
-    assert not re.search(r"[?&](token|access_token)=", script)
-    assert "console.log" not in script
-
-
-def test_the_calls_the_console_makes(api):
-    """The fields the page reads are there: programs, search by phone and card, balance, ledger."""
-    member = api.post(
-        "/members",
-        {
-            "name": "王芳",
-            "phone": "13800138000",
-            "id_number": "11010519491231002X",
-            "fee_paid": "5.00",
-            "joined_at": "2026-05-01T10:00:00+08:00",
-        },
-    ).json()
-    mid = member["member_id"]
-    r = api.post(f"/members/{mid}/activate", {"occurred_at": "2026-05-01T10:05:00+08:00"})
-    assert r.status_code == 200, r.text
-    r = api.post(
-        "/purchases",
-        {
-            "receipt_no": "R-1",
-            "member_id": mid,
-            "occurred_at": "2026-05-02T10:00:00+08:00",
-            "lines": [
-                {"line_no": 1, "sku": "A1", "category": "food", "qty": "2", "list_price": "35.50"}
-            ],
-        },
+def log_in(client, login: str = "wang", password: str = PASSWORD):
+    form = client.get("/login")
+    return client.post(
+        "/login",
+        data={"login": login, "password": password, "csrf": _csrf(form.text)},
+        follow_redirects=False,
     )
-    assert r.status_code == 201, r.text
-
-    programs = api.get("/api/v1/programs").json()["items"]
-    assert {"code", "name", "name_en"} <= set(programs[0])
-
-    by_phone = api.get("/members", params={"phone": "13800138000"}).json()["items"]
-    by_card = api.get("/members", params={"card_no": member["card_no"]}).json()["items"]
-    assert [m["member_id"] for m in by_phone] == [mid] == [m["member_id"] for m in by_card]
-    shown = by_phone[0]
-    for key in (
-        "name",
-        "tier",
-        "tier_name",
-        "status",
-        "phone",
-        "points",
-        "stored_value",
-        "valid_until",
-        "card_no",
-        "kind",
-        "joined_at",
-        "customer_class",
-        "guide_id",
-    ):
-        assert key in shown, key
-    assert shown["phone"] == "138****8000"
-    assert shown["points"] == 71
-
-    balance = api.get(f"/members/{mid}/balance").json()
-    assert balance["points"] == 71
-    assert {"as_of", "expiring", "stored_value"} <= set(balance)
-    assert all({"expires_at", "points"} <= set(e) for e in balance["expiring"])
-
-    ledger = api.get(f"/members/{mid}/ledger", params={"limit": 20}).json()
-    assert "next_before" in ledger
-    entry = ledger["items"][0]
-    assert {"entry_id", "kind", "points", "occurred_at", "ref", "reason"} <= set(entry)
-    assert entry["points"] == 71 and entry["ref"] == "R-1"
 
 
-def test_console_errors_come_as_problem_details(api):
-    """The page shows `detail` from problem+json: a bad token and an unknown member have one."""
-    r = api.client.get("/api/v1/programs", headers={"Authorization": "Bearer hy_nope_nope"})
+def test_pages_need_a_login(api):
+    r = api.client.get("/", follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/login"
+    htmx = api.client.get("/search?program=supermarket&q=1", headers={"HX-Request": "true"})
+    assert htmx.status_code == 401
+    assert htmx.headers["HX-Redirect"] == "/login"
+
+
+def test_login_page_has_the_labels_staff_look_for(api):
+    r = api.client.get("/login")
+    assert r.status_code == 200
+    for text in ("登录名", "密码", "登录"):
+        assert text in r.text
+    assert "Content-Security-Policy" in r.headers
+
+
+def test_login_sets_a_strict_httponly_session_and_shows_who(api):
+    r = log_in(api.client)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/"
+    cookie = r.headers["set-cookie"].lower()
+    assert "huiyuan_session=" in cookie
+    assert "httponly" in cookie
+    assert "samesite=strict" in cookie
+    home = api.client.get("/")
+    assert home.status_code == 200
+    assert "王收银" in home.text
+    assert "收银员" in home.text  # the role, in Chinese
+    assert "退出" in home.text
+
+
+def test_wrong_password_is_refused_and_says_so(api):
+    r = log_in(api.client, password="wrong password")
     assert r.status_code == 401
-    assert r.json()["detail"]
-    r = api.get("/members", params={"phone": "12345"})
-    assert r.status_code == 422
-    assert r.json()["detail"]
+    assert "登录名或密码不正确" in r.text
+    assert api.client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_unknown_login_answers_like_a_wrong_password(api):
+    r = log_in(api.client, login="nobody")
+    assert r.status_code == 401
+    assert "登录名或密码不正确" in r.text
+
+
+def test_five_wrong_passwords_lock_the_login_for_fifteen_minutes(api, clock):
+    for _ in range(5):
+        assert log_in(api.client, password="wrong password").status_code == 401
+    locked = log_in(api.client)  # the right password, refused while locked
+    assert locked.status_code == 401
+    assert "已锁定" in locked.text
+    clock.now += timedelta(minutes=14, seconds=59)
+    assert "已锁定" in log_in(api.client).text
+    clock.now += timedelta(seconds=1)
+    assert log_in(api.client).status_code == 303
+
+
+def test_four_wrong_passwords_then_the_right_one_clears_the_count(api):
+    for _ in range(4):
+        log_in(api.client, password="wrong password")
+    assert log_in(api.client).status_code == 303
+    for _ in range(4):
+        log_in(api.client, password="wrong password")
+    assert log_in(api.client).status_code == 303
+
+
+def test_login_without_its_csrf_token_is_403(api):
+    api.client.get("/login")
+    r = api.client.post("/login", data={"login": "wang", "password": PASSWORD, "csrf": "forged"})
+    assert r.status_code == 403
+
+
+def test_logout_needs_the_csrf_token_and_ends_the_session(api):
+    log_in(api.client)
+    assert api.client.post("/logout", data={}, follow_redirects=False).status_code == 403
+    home = api.client.get("/")
+    r = api.client.post("/logout", data={"csrf": _csrf(home.text)}, follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/login"
+    assert api.client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_an_idle_session_ends_after_thirty_minutes(api, clock):
+    log_in(api.client)
+    clock.now += timedelta(minutes=29)
+    assert api.client.get("/", follow_redirects=False).status_code == 200
+    clock.now += timedelta(minutes=30, seconds=1)
+    assert api.client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_disabled_account_is_logged_out(api):
+    log_in(api.client)
+    staff.disable(api.ctx, "wang")
+    assert api.client.get("/", follow_redirects=False).status_code == 303
+    assert log_in(api.client).status_code == 401
+
+
+def test_search_by_phone_shows_the_member_with_points(api):
+    from huiyuan.services import members
+
+    joined = members.enroll(
+        api.ctx,
+        "supermarket",
+        MemberIn(
+            name="李四",
+            phone="13800138000",
+            id_number="11010519491231002X",
+            fee_paid=Decimal("5.00"),
+        ),
+    )
+    log_in(api.client)
+    r = api.client.get("/search", params={"program": "supermarket", "q": "138 0013 8000"})
+    assert r.status_code == 200
+    assert "李四" in r.text
+    assert "积分" in r.text
+    assert joined["member_id"] in r.text
+    by_card = api.client.get("/search", params={"program": "supermarket", "q": joined["card_no"]})
+    assert "李四" in by_card.text
+
+
+def test_search_that_finds_nobody_says_so(api):
+    log_in(api.client)
+    r = api.client.get("/search", params={"program": "supermarket", "q": "13900000000"})
+    assert r.status_code == 200
+    assert "没有找到会员" in r.text
+
+
+def test_static_files_are_served_locally(api):
+    for name, kind in (("console.css", "text/css"), ("htmx.min.js", "text/javascript")):
+        r = api.client.get(f"/console/static/{name}")
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith(kind)
+    assert api.client.get("/console/static/other.js").status_code == 404
+
+
+def test_pages_fetch_nothing_from_outside(api):
+    log_in(api.client)
+    for html in (api.client.get("/login").text, api.client.get("/").text):
+        assert not re.search(r'(src|href)="(https?:)?//', html)
+
+
+def test_passwords_are_stored_as_argon2id_hashes(api):
+    with api.ctx.uow(write=False) as uow:
+        account = uow.staff.get("wang")
+    assert account is not None
+    assert account.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in account.password_hash

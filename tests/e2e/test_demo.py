@@ -172,7 +172,7 @@ def test_serve_demo_runs_the_real_server(tmp_path: Path):
             time.sleep(0.5)
         assert ready, f"no /healthz in 90 s:\n{(tmp_path / 'serve.log').read_text()}"
 
-        page = httpx.get(f"{base}/", timeout=5)
+        page = httpx.get(f"{base}/login", timeout=5)
         assert page.status_code == 200
         assert "会员" in page.text
 
@@ -187,7 +187,7 @@ def test_serve_demo_runs_the_real_server(tmp_path: Path):
         )
         assert listed.status_code == 200
         assert sorted(p["code"] for p in listed.json()["items"]) == preset_codes()
-        assert tokens[-1] not in httpx.get(f"{base}/", timeout=5).text
+        assert tokens[-1] not in httpx.get(f"{base}/login", timeout=5).text
     finally:
         proc.terminate()
         try:

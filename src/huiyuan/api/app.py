@@ -40,7 +40,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(router)
     for extra in ROUTERS:
         app.include_router(extra)
-    from ..console.pages import router as console_router
+    from ..console.routes import install as install_console
 
-    app.include_router(console_router)
+    install_console(app)
     return app

@@ -55,3 +55,8 @@ class JobStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+
+class StaffStatus(StrEnum):
+    ACTIVE = "active"
+    DISABLED = "disabled"

@@ -648,3 +648,43 @@ notify_prefs = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("actor", String(100)),
 )
+
+# -- staff accounts: people log in to the console (tokens stay for tills and scripts)
+
+staff = Table(
+    "staff",
+    metadata,
+    Column("login", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("store", String(64)),  # only this store's tills and members' receipts
+    Column("guide_id", String(64)),  # a guide account's own guide id
+    Column("password_hash", Text, nullable=False),  # argon2id
+    Column("status", String(16), nullable=False),  # active, disabled
+    Column("lang", String(8), nullable=False),  # zh, en: the console's language
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    # Wrong passwords, counted for the lockout; a successful login clears them.
+    Column("failure_id", Id, primary_key=True, autoincrement=True),
+    Column("login", String(64), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+Index("ix_login_failures_login", login_failures.c.login, login_failures.c.at)
+
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    # The cookie holds a random secret; only its SHA-256 digest is stored.
+    Column("session_digest", String(64), primary_key=True),
+    Column("login", String(64), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime),
+)
+Index("ix_staff_sessions_login", staff_sessions.c.login)

@@ -21,6 +21,7 @@ from .repos.programs import ProgramRepo
 from .repos.receipts import ReceiptRepo
 from .repos.requests import RequestRepo
 from .repos.rewards import RewardRepo
+from .repos.staff import StaffRepo
 from .repos.stored_value import StoredValueRepo
 from .repos.tokens import TokenRepo
 
@@ -53,6 +54,7 @@ class UnitOfWork:
         self.audit = AuditRepo(conn)
         self.lifecycle = LifecycleRepo(conn)
         self.stored_value = StoredValueRepo(conn)
+        self.staff = StaffRepo(conn)
         return self
 
     @property

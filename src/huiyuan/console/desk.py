@@ -1,0 +1,105 @@
+"""The member desk: find a member by phone or card, and the member's page."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import HuiyuanError
+from ..services import accounts, members, programs
+from ..services.context import Context
+from .auth import Session, context
+from .render import page
+
+router = APIRouter()
+PROGRAM_COOKIE = "huiyuan_program"
+_MOBILE = re.compile(r"\+?(86)?1\d{10}")
+
+
+def _programs(ctx: Context) -> list[dict[str, Any]]:
+    return list(programs.list_programs(ctx))
+
+
+def chosen_program(request: Request, listed: list[dict[str, Any]], asked: str | None) -> str | None:
+    """The program asked for, else the one last used at this browser, else the first."""
+    codes = [p["code"] for p in listed]
+    for code in (asked, request.cookies.get(PROGRAM_COOKIE)):
+        if code in codes:
+            return code
+    return codes[0] if codes else None
+
+
+def _remember(response: Response, program: str | None) -> Response:
+    if program:
+        response.set_cookie(PROGRAM_COOKIE, program, samesite="strict", httponly=True, path="/")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(
+    request: Request,
+    session: Session,
+    program: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
+    listed = await run_in_threadpool(_programs, context(request))
+    code = chosen_program(request, listed, program)
+    return _remember(page(request, "home.html", programs=listed, program=code), code)
+
+
+def find(ctx: Context, program: str, query: str) -> list[dict[str, Any]]:
+    """Members by mobile number or card number, whichever the text is."""
+    text = re.sub(r"[\s-]", "", query)
+    if _MOBILE.fullmatch(text):
+        return list(members.find_members(ctx, program, phone=text))
+    return list(members.find_members(ctx, program, card_no=text))
+
+
+@router.get("/search", response_class=HTMLResponse)
+async def search(
+    request: Request,
+    session: Session,
+    program: Annotated[str, Query(max_length=64)],
+    q: Annotated[str, Query(max_length=40)] = "",
+) -> Response:
+    error = None
+    found: list[dict[str, Any]] = []
+    if not q.strip():
+        error = "请输入手机号或卡号 / enter a mobile or card number"
+    else:
+        try:
+            found = await run_in_threadpool(find, context(request), program, q)
+        except HuiyuanError as exc:
+            error = exc.detail
+    if len(found) == 1 and error is None:
+        return await _member_page(request, program, found[0]["member_id"], partial=True)
+    return page(request, "_results.html", program=program, found=found, error=error, q=q)
+
+
+def member_facts(ctx: Context, program: str, member_id: str) -> dict[str, Any]:
+    member = members.get_member(ctx, program, member_id)
+    return {
+        "member": member,
+        "balance": accounts.balance(ctx, program, member_id, None),
+        "entries": accounts.entries(ctx, program, member_id, 20, None)["items"],
+        "program_info": programs.describe(ctx, program),
+    }
+
+
+async def _member_page(request: Request, program: str, member_id: str, partial: bool) -> Response:
+    template = "_member.html" if partial else "member.html"
+    try:
+        facts = await run_in_threadpool(member_facts, context(request), program, member_id)
+    except HuiyuanError as exc:
+        return page(request, "_results.html", 404, program=program, found=[], error=exc.detail)
+    listed = await run_in_threadpool(_programs, context(request))
+    return page(request, template, program=program, programs=listed, **facts)
+
+
+@router.get("/members/{program}/{member_id}", response_class=HTMLResponse)
+async def member(request: Request, session: Session, program: str, member_id: str) -> Response:
+    partial = request.headers.get("HX-Request") == "true"
+    return await _member_page(request, program, member_id, partial)

@@ -1,0 +1,29 @@
+"""The console's routes and what it answers when nobody is logged in or a form is forged."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+
+from . import assets, desk, login
+from .auth import BadCsrf, LoginRequired
+from .render import SECURITY_HEADERS, page
+
+router = APIRouter(include_in_schema=False)
+for part in (assets.router, login.router, desk.router):
+    router.include_router(part)
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router)
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, _: LoginRequired) -> Response:
+        if request.headers.get("HX-Request") == "true":
+            # HTMX follows this header with a full page load instead of swapping a fragment.
+            return Response(status_code=401, headers={"HX-Redirect": "/login"})
+        return RedirectResponse("/login", status_code=303, headers=SECURITY_HEADERS)
+
+    @app.exception_handler(BadCsrf)
+    async def _forged(request: Request, _: BadCsrf) -> Response:
+        return page(request, "forbidden.html", 403)

@@ -1,0 +1,176 @@
+"""The staff console in a real Chromium (Debian's /usr/bin/chromium, driven by Playwright):
+log in, find a member, see the points, log out; the lockout; a phone-sized screen; and no
+request to any host but the server.
+
+These tests fail (never skip) when the browser is missing: `.ci/run` installs it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from huiyuan.bootstrap import make_context
+from huiyuan.services import members, staff
+from huiyuan.services.inputs import MemberIn
+from huiyuan.settings import Settings
+
+from ..conftest import TEST_KEY, load_preset_into
+
+CHROMIUM = "/usr/bin/chromium"
+# Chromium as root in a container, with no background traffic to Google's hosts (this
+# machine's network is closed; the test asserts the page itself fetches nothing outside).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "correct horse 1"
+PHONE = "13800138000"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _prepare(url: str) -> str:
+    """A database with the supermarket program, a cashier account and one member."""
+    os.environ.setdefault("HUIYUAN_SECRET_KEY", TEST_KEY)
+    ctx = make_context(Settings(), url, migrate=True)
+    load_preset_into(ctx, "supermarket")
+    staff.create(ctx, "wang", "cashier", PASSWORD, name="王收银")
+    joined = members.enroll(
+        ctx,
+        "supermarket",
+        MemberIn(
+            name="李四", phone=PHONE, id_number="11010519491231002X", fee_paid=Decimal("5.00")
+        ),
+    )
+    ctx.engine.dispose()
+    return str(joined["member_id"])
+
+
+@dataclass(frozen=True)
+class Served:
+    base: str  # the server's address
+    url: str  # its database
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    folder = tmp_path_factory.mktemp("console")
+    url = f"sqlite:///{folder / 'console.db'}"
+    _prepare(url)
+    port = _free_port()
+    env = {**os.environ, "HUIYUAN_SECRET_KEY": TEST_KEY}
+    log = (folder / "serve.log").open("w")
+    huiyuan = str(Path(sys.executable).with_name("huiyuan"))
+    command = [huiyuan, "serve", "--db", url, "--port", str(port)]
+    proc = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited:\n{(folder / 'serve.log').read_text()}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        else:
+            pytest.fail(f"no /healthz in 60 s:\n{(folder / 'serve.log').read_text()}")
+        yield Served(base, url)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(base_url=server.base, locale="zh-CN")
+    page = context.new_page()
+    page.outside = []  # requests to any other host
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith(server.base) else page.outside.append(r.url),
+    )
+    yield page
+    context.close()
+
+
+def log_in(page, login: str = "wang", password: str = PASSWORD) -> None:
+    page.goto("/login")
+    page.get_by_label("登录名").fill(login)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_a_cashier_logs_in_finds_a_member_and_logs_out(page):
+    log_in(page)
+    assert page.get_by_text("王收银").is_visible()
+    page.get_by_label("手机号或卡号").fill(PHONE)
+    page.get_by_role("button", name="查询").click()
+    member = page.locator("#member")
+    member.wait_for()
+    assert "李四" in member.inner_text()
+    assert page.locator("#points").inner_text() == "0"
+    assert "积分" in member.inner_text()
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_url("**/login")
+    page.goto("/")
+    assert page.url.endswith("/login")
+    assert page.outside == []
+
+
+def test_five_wrong_passwords_lock_the_account_in_the_page(page, server):
+    staff_ctx = make_context(Settings(), server.url)
+    staff.create(staff_ctx, "zhao", "guide", PASSWORD)
+    staff_ctx.engine.dispose()
+    for _ in range(5):
+        log_in(page, "zhao", "wrong password")
+        assert page.get_by_text("登录名或密码不正确").is_visible()
+    log_in(page, "zhao", PASSWORD)
+    assert page.get_by_text("已锁定").is_visible()
+
+
+def test_the_desk_fits_a_phone_without_sideways_scrolling(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page)
+    page.get_by_label("手机号或卡号").fill(PHONE)
+    page.get_by_role("button", name="查询").click()
+    page.locator("#member").wait_for()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    assert page.outside == []
