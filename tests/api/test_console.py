@@ -184,3 +184,132 @@ def test_passwords_are_stored_as_argon2id_hashes(api):
     assert account is not None
     assert account.password_hash.startswith("$argon2id$")
     assert PASSWORD not in account.password_hash
+
+
+def _enrol_form(api, **fields):
+    form = api.client.get("/members/supermarket/new")
+    assert form.status_code == 200
+    data = {"csrf": _csrf(form.text), **fields}
+    return api.client.post("/members/supermarket/new", data=data, follow_redirects=False)
+
+
+def test_the_enrolment_form_asks_what_the_program_requires(api):
+    log_in(api.client)
+    form = api.client.get("/members/supermarket/new")
+    assert form.status_code == 200
+    for label in ("姓名", "手机号", "身份证号", "入会费", "提交"):
+        assert label in form.text
+    assert "地址" not in form.text  # the supermarket does not ask for it
+
+
+def test_enrolment_errors_stand_beside_their_fields_and_change_nothing(api):
+    log_in(api.client)
+    r = _enrol_form(
+        api, name="赵六", phone="12345", id_number="11010519491231002X", fee_paid="5.00"
+    )
+    assert r.status_code == 422
+    assert re.search(r'id="e-phone">[^<]*手机号不是有效的大陆手机号码', r.text)
+    assert 'value="赵六"' in r.text  # what was typed stays
+    missing = _enrol_form(api, name="赵六", phone="13900139000", fee_paid="5.00")
+    assert missing.status_code == 422
+    assert re.search(r'id="e-id_number">必填', missing.text)
+    from huiyuan.services import members
+
+    assert members.find_members(api.ctx, "supermarket", phone="13900139000") == []
+
+
+def test_enrolment_opens_the_new_members_page(api):
+    log_in(api.client)
+    r = _enrol_form(
+        api, name="赵六", phone="13900139000", id_number="11010519491231002X", fee_paid="5.00"
+    )
+    assert r.status_code == 303
+    member_page = api.client.get(r.headers["location"])
+    assert "赵六" in member_page.text
+    assert "积分" in member_page.text
+
+
+def test_an_auditor_may_not_enrol_in_the_console(api):
+    staff.create(api.ctx, "audit", "auditor", PASSWORD)
+    log_in(api.client, "audit")
+    r = api.client.get("/members/supermarket/new")
+    assert r.status_code == 403
+    assert "无此权限" in r.text
+
+
+def _member(api, phone="13800138000"):
+    from huiyuan.services import members
+
+    return members.enroll(
+        api.ctx,
+        "supermarket",
+        MemberIn(name="李四", phone=phone, id_number="11010519491231002X", fee_paid=Decimal("5")),
+    )
+
+
+def test_the_till_quotes_then_commits_once(api):
+    joined = _member(api)
+    log_in(api.client)
+    form = api.client.get(f"/members/supermarket/{joined['member_id']}/till")
+    assert form.status_code == 200
+    for label in ("品类", "数量", "单价", "添加商品", "试算", "确认收银"):
+        assert label in form.text
+    receipt_no = re.search(r'name="receipt_no" value="([^"]+)"', form.text).group(1)
+    data = {
+        "csrf": _csrf(form.text),
+        "receipt_no": receipt_no,
+        "category_1": "grocery",
+        "qty_1": "2",
+        "price_1": "10.50",
+    }
+    url = f"/members/supermarket/{joined['member_id']}/till"
+    quoted = api.client.post(url + "/quote", data=data)
+    assert quoted.status_code == 200
+    assert "21.00" in quoted.text
+    assert "本单积分" in quoted.text
+    first = api.client.post(url, data=data)
+    again = api.client.post(url, data=data)  # a double click: the same receipt number
+    assert first.status_code == again.status_code == 200
+    assert "已收银" in first.text
+    with api.ctx.uow(write=False) as uow:
+        stored = uow.programs.get("supermarket")
+        assert uow.receipts.get(stored.program_id, receipt_no) is not None
+
+
+def test_the_till_says_what_is_wrong_with_a_line(api):
+    joined = _member(api)
+    log_in(api.client)
+    form = api.client.get(f"/members/supermarket/{joined['member_id']}/till")
+    data = {"csrf": _csrf(form.text), "receipt_no": "C1", "qty_1": "2", "price_1": "abc"}
+    r = api.client.post(f"/members/supermarket/{joined['member_id']}/till/quote", data=data)
+    assert r.status_code == 422
+    assert "输入有误" in r.text
+
+
+def test_add_item_gives_the_next_line(api):
+    log_in(api.client)
+    r = api.client.get("/till/line?n=2")
+    assert 'name="qty_2"' in r.text
+    assert "/till/line?n=3" in r.text
+
+
+def test_a_guide_may_not_ring_up(api):
+    joined = _member(api)
+    staff.create(api.ctx, "guide1", "guide", PASSWORD)
+    log_in(api.client, "guide1")
+    assert api.client.get(f"/members/supermarket/{joined['member_id']}/till").status_code == 403
+
+
+def test_the_rewards_page_lists_the_catalogue_and_refuses_without_points(api):
+    joined = _member(api)
+    log_in(api.client)
+    page = api.client.get(f"/members/supermarket/{joined['member_id']}/rewards")
+    assert page.status_code == 200
+    assert "20元折扣券" in page.text
+    number = re.search(r'name="redemption_no" value="([^"]+)"', page.text).group(1)
+    r = api.client.post(
+        f"/members/supermarket/{joined['member_id']}/redemptions",
+        data={"csrf": _csrf(page.text), "reward": "voucher_20", "redemption_no": number},
+    )
+    assert r.status_code in (409, 422)
+    assert 'role="alert"' in r.text

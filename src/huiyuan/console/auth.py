@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from ..services import staff
+from ..services import roles, staff
 from ..services.context import Context
 from ..services.staff import ConsoleSession
 
@@ -23,6 +23,15 @@ class LoginRequired(Exception):
 
 class BadCsrf(Exception):
     """A state-changing request without the session's form token: 403."""
+
+
+class NotAllowed(Exception):
+    """The account's role may not do this (the same table the API checks): 403."""
+
+
+def permit(session: ConsoleSession, action: str) -> None:
+    if not roles.may(session.staff.role, action):
+        raise NotAllowed
 
 
 def context(request: Request) -> Context:

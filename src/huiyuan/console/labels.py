@@ -37,3 +37,19 @@ def label(code: str | None, lang: str = "zh") -> str:
     if names is None:
         return code
     return names[0] if lang == "zh" else names[1]
+
+
+# Member fields a program can require, as the enrolment form labels them.
+FIELDS: dict[str, tuple[str, str]] = {
+    "name": ("姓名", "Name"),
+    "phone": ("手机号", "Mobile"),
+    "id_number": ("身份证号", "ID number"),
+    "birthday": ("生日", "Birthday"),
+    "address": ("地址", "Address"),
+    "anniversary": ("纪念日", "Anniversary"),
+}
+KINDS: dict[str, tuple[str, str]] = {
+    "personal": ("个人会员", "Personal"),
+    "unit": ("单位会员", "Company"),
+    "group": ("团购会员", "Group"),
+}

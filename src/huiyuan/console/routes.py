@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
-from . import assets, desk, login
-from .auth import BadCsrf, LoginRequired
+from . import assets, desk, enrol, login, rewards, till
+from .auth import BadCsrf, LoginRequired, NotAllowed
 from .render import SECURITY_HEADERS, page
 
 router = APIRouter(include_in_schema=False)
-for part in (assets.router, login.router, desk.router):
+# enrol before desk: /members/{program}/new is not a member id.
+for part in (assets.router, login.router, enrol.router, desk.router, till.router, rewards.router):
     router.include_router(part)
 
 
@@ -27,3 +28,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(BadCsrf)
     async def _forged(request: Request, _: BadCsrf) -> Response:
         return page(request, "forbidden.html", 403)
+
+    @app.exception_handler(NotAllowed)
+    async def _not_allowed(request: Request, _: NotAllowed) -> Response:
+        return page(request, "forbidden.html", 403, role_refused=True)
