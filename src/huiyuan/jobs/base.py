@@ -13,10 +13,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
+from ..domain.statuses import JobStatus
 from ..errors import NotFound
 from ..services.context import Context, require_program
+from ..services.results.jobs import JobAnswer, JobDetail
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 
@@ -27,7 +29,7 @@ Progress = Callable[[int], None]
 class JobResult:
     """What a run reports beside the count of members it processed (counted through tick)."""
 
-    detail: dict[str, Any] = field(default_factory=dict)
+    detail: JobDetail = field(default_factory=lambda: JobDetail())
 
 
 class Job(Protocol):
@@ -114,7 +116,7 @@ def run_job(
     job_name: str,
     as_of: datetime,
     progress: Progress | None = None,
-) -> dict[str, Any]:
+) -> JobAnswer:
     job = JOBS.get(job_name)
     if job is None:
         raise NotFound(
@@ -125,8 +127,9 @@ def run_job(
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
         run = uow.jobs.get(stored.program_id, job_name, as_of)
-        if run is not None and run.status == "done":
-            return _answer(job_name, as_of, run.processed, run.detail, repeated=True)
+        if run is not None and run.status == JobStatus.DONE:
+            detail = cast(JobDetail, run.detail)
+            return _answer(job_name, as_of, run.processed, detail, repeated=True)
         state = JobState()
         if run is None:
             uow.jobs.start(stored.program_id, job_name, as_of, now)
@@ -161,7 +164,7 @@ def run_job(
             stored.program_id,
             job_name,
             as_of,
-            status="done",
+            status=JobStatus.DONE,
             processed=processed,
             detail=result.detail,
             finished_at=ctx.now(),
@@ -171,8 +174,8 @@ def run_job(
 
 
 def _answer(
-    job: str, as_of: datetime, processed: int, detail: dict[str, Any], repeated: bool
-) -> dict[str, Any]:
+    job: str, as_of: datetime, processed: int, detail: JobDetail, repeated: bool
+) -> JobAnswer:
     return {
         "job": job,
         "as_of": as_of.isoformat(),

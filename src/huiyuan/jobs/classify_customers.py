@@ -11,6 +11,7 @@ from typing import Any
 
 from ..domain.calendar import business_date, start_of_day, year_bounds, zone
 from ..domain.program import ClassMetric
+from ..domain.statuses import MemberStatus
 from ..services.context import Context
 from ..store.repos.programs import StoredProgram
 from .base import JobResult, Progress, chunks, register
@@ -39,7 +40,7 @@ class ClassifyCustomers:
         counts: dict[str, int] = dict(state.get("classes", {}))
         for uow, ids in chunks(
             ctx,
-            lambda u, after, n: u.lifecycle.member_ids_after(pid, after, n, ("active",)),
+            lambda u, after, n: u.lifecycle.member_ids_after(pid, after, n, (MemberStatus.ACTIVE,)),
             state,
         ):
             for member_id in ids:
