@@ -228,3 +228,23 @@ def test_a_concurrent_duplicate_is_dropped_without_breaking_the_transaction(make
         assert uow.outbox.add({**values, "dedupe_key": "festival:x"}) is not None
         uow.commit()
     assert [r.dedupe_key for r in rows(ctx)] == ["birthday:2026-05-17", "festival:x"]
+
+
+def test_a_manager_sends_due_messages_now(make_api, ctx):
+    api = make_api(CODE)
+    mid = enroll(api)
+    write(ctx, CODE, mid, "birthday:2026-05-17")
+    channel = Recording()
+    api.client.app.state.notify_channels = {"sms": channel}
+    assert api.post("/outbox/send", role="cashier").status_code == 403
+    r = api.post("/outbox/send", role="manager")
+    assert r.status_code == 200, r.text
+    assert r.json() == {
+        "claimed": 1,
+        "sent": 1,
+        "failed": 0,
+        "gave_up": 0,
+        "skipped": 0,
+        "quiet_programs": [],
+    }
+    assert [m.member_id for m in channel.sent] == [mid]

@@ -103,25 +103,8 @@ def test_sales_points_balances_are_published_on_the_8th(make_api, clock):
     assert len(r.json()["items"]) == 1 and r.json()["next_after"] == min(a, b)
 
 
-def with_quarter_windows(api: Any) -> None:
-    """The supermarket's redemption windows (the last 7 days of Mar, Jun, Sep, Dec), in case the
-    preset does not carry them yet (rewards are another issue's part of the preset)."""
-    from huiyuan.domain.program import Window
-    from huiyuan.presets.loader import load_preset
-    from huiyuan.services import programs
-
-    program = load_preset("supermarket")
-    if program.rewards.windows:
-        return
-    rewards = program.rewards.model_copy(
-        update={"windows": (Window(months=(3, 6, 9, 12), last_days=7),)}
-    )
-    programs.load(api.ctx, program.model_copy(update={"rewards": rewards}), None, "test", True)
-
-
 def test_supermarket_redemption_window_notice_and_notice_board(make_api, clock):
-    api = make_api("supermarket")
-    with_quarter_windows(api)
+    api = make_api("supermarket")  # redemption windows: the last 7 days of Mar, Jun, Sep, Dec
     members = {}
     for name, phone, amount in (
         ("甲", "13800138001", "1600.00"),

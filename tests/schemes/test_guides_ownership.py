@@ -219,3 +219,60 @@ def test_guides_over_http_and_their_members(make_api):
     listed = api.get("/guides/G01/members").json()["items"]
     assert [m["member_id"] for m in listed] == [member.json()["member_id"]]
     assert api.get("/guides/NOBODY/members").status_code == 404
+
+
+def test_every_guide_route_answers_its_documented_shape(ctx, program, make_api, clock):
+    """Each route's answer goes through its response model (an undeclared field is a 500)."""
+    from tests.conftest import Api
+
+    api = Api(make_api("guide_store").client, ctx, program)
+    clock.now = at("2026-03-20T12:00:00")
+    assert api.post("/guides", {"guide_id": "g", "name": "李娜", "store": "S01"}).status_code == 201
+    joined = "2026-01-05T10:00:00+08:00"
+    body = {"name": "周杰", "phone": "13600136000", "guide_id": "g", "joined_at": joined}
+    member = api.post("/members", body).json()["member_id"]
+    line = {"line_no": 1, "sku": "suit", "qty": "1", "list_price": "1000.00"}
+    sale = {"receipt_no": "R1", "member_id": member, "lines": [line]}
+    assert api.post("/purchases", {**sale, "occurred_at": "2026-03-03T12:00:00+08:00"}).is_success
+
+    said = {"feedback_no": "FB1", "text": "袖长不合适", "complaint": True}
+    taken = api.post(f"/members/{member}/feedback", said)
+    assert taken.status_code == 201, taken.text
+    assert taken.json() == {
+        "feedback_no": "FB1",
+        "guide_id": "g",
+        "due_at": "2026-03-21T12:00:00+08:00",  # within the program's 24 hours
+    }
+    assert api.post(f"/members/{member}/feedback", said).json() == taken.json()  # a resend
+    reused = api.post(f"/members/{member}/feedback", {**said, "text": "另一件事"})
+    assert (reused.status_code, reused.json()["code"]) == (409, "number_reused")
+
+    [task] = api.get("/guides/g/tasks").json()["items"]
+    assert (task["kind"], task["status"], task["overdue"]) == ("complaint", "open", False)
+    assert api.get("/guides/g/tasks", params={"status": "overdue"}).json()["items"] == []
+    done = api.post(f"/tasks/{task['task_id']}/complete", {"note": "已改"})
+    assert done.status_code == 200, done.text
+    assert (done.json()["status"], done.json()["note"]) == ("done", "已改")
+    again = api.post(f"/tasks/{task['task_id']}/complete", {})
+    assert (again.status_code, again.json()["code"]) == (422, "task_done")
+
+    [opened] = api.get(f"/members/{member}/ownership").json()["items"]
+    assert (opened["from"], opened["to"], opened["reason"]) == (None, "g", "opened")
+
+    by_guide = api.get("/reports/vip-monthly", params={"month": "2026-03"})
+    assert by_guide.status_code == 200, by_guide.text
+    [row] = by_guide.json()["items"]
+    assert (row["guide"], row["sales"], row["commission"], row["tasks_done"]) == (
+        "g",
+        "1000.00",
+        "30.00",
+        1,
+    )
+    by_store = api.get("/reports/vip-monthly", params={"month": "2026-03", "by": "store"})
+    assert by_store.status_code == 200, by_store.text
+    [row] = by_store.json()["items"]
+    assert row["store"] == "-" and "commission" not in row  # the receipt names no store
+
+    ran = api.post("/jobs/reclaim_members", {"as_of": "2026-06-01T02:00:00+08:00"})
+    assert ran.status_code == 200, ran.text
+    assert (ran.json()["reclaimed"], ran.json()["left_in_pool"]) == (1, [member])

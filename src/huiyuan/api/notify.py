@@ -3,7 +3,7 @@ notification preferences (opt-out), and the published lists (balances, notice bo
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
@@ -12,8 +12,13 @@ from ..notify.channels import Channel
 from ..notify.settings import NotifySettings, build_channels
 from ..services.inputs import MomentIn, NotifyPrefsIn, Ref
 from .deps import Ctx, Enroller, Manager, Reader
+from .schemas.common import problems
+from .schemas.notify import BalanceList, MessageView, NotifyPrefsView, OutboxPage, SendRound
 
-router = APIRouter(prefix="/api/v1/programs/{program}")
+router = APIRouter(prefix="/api/v1/programs/{program}", tags=["notify"])
+
+READ = problems(401, 404, 422)  # any role reads
+STAFF = problems(401, 403, 404, 422)  # managers only
 
 
 def channels_of(request: Request) -> dict[str, Channel]:
@@ -26,7 +31,7 @@ def channels_of(request: Request) -> dict[str, Channel]:
     return channels
 
 
-@router.get("/outbox")
+@router.get("/outbox", response_model=OutboxPage, responses=STAFF)
 def outbox(
     program: str,
     ctx: Ctx,
@@ -36,39 +41,43 @@ def outbox(
     kind: Annotated[str | None, Query(max_length=32, pattern=r"^[a-z_]+$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     before: Annotated[int | None, Query(ge=1)] = None,
-) -> dict[str, Any]:
+) -> OutboxPage:
     return service.list_outbox(ctx, program, status, member_id, kind, limit, before)
 
 
-@router.post("/outbox/{message_id}/retry")
-def retry(program: str, message_id: int, ctx: Ctx, _: Manager) -> dict[str, Any]:
+@router.post("/outbox/{message_id}/retry", response_model=MessageView, responses=STAFF)
+def retry(program: str, message_id: int, ctx: Ctx, _: Manager) -> MessageView:
     return service.requeue(ctx, program, message_id)
 
 
-@router.post("/outbox/send")
+@router.post("/outbox/send", response_model=SendRound, responses=STAFF)
 def send(
     program: str,
     request: Request,
     ctx: Ctx,
     _: Manager,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-) -> dict[str, Any]:
+) -> SendRound:
     return service.send_now(ctx, program, channels_of(request), limit)
 
 
-@router.get("/members/{member_id}/notifications")
-def get_prefs(program: str, member_id: Ref, ctx: Ctx, _: Reader) -> dict[str, Any]:
+@router.get("/members/{member_id}/notifications", response_model=NotifyPrefsView, responses=READ)
+def get_prefs(program: str, member_id: Ref, ctx: Ctx, _: Reader) -> NotifyPrefsView:
     return service.get_prefs(ctx, program, member_id)
 
 
-@router.put("/members/{member_id}/notifications")
+@router.put(
+    "/members/{member_id}/notifications",
+    response_model=NotifyPrefsView,
+    responses=problems(400, 401, 403, 404, 422),
+)
 def put_prefs(
     program: str, member_id: Ref, body: NotifyPrefsIn, ctx: Ctx, caller: Enroller
-) -> dict[str, Any]:
+) -> NotifyPrefsView:
     return service.set_prefs(ctx, program, member_id, body, caller.actor)
 
 
-@router.get("/reports/balances")
+@router.get("/reports/balances", response_model=BalanceList, responses=READ)
 def balances(
     program: str,
     ctx: Ctx,
@@ -76,11 +85,11 @@ def balances(
     as_of: MomentIn | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
     after: Annotated[str | None, Query(max_length=32, pattern=r"^[\w\-]+$")] = None,
-) -> dict[str, Any]:
+) -> BalanceList:
     return service.balances(ctx, program, as_of, None, limit, after)
 
 
-@router.get("/reports/notice-board")
+@router.get("/reports/notice-board", response_model=BalanceList, responses=READ)
 def notice_board(
     program: str,
     ctx: Ctx,
@@ -88,5 +97,5 @@ def notice_board(
     as_of: MomentIn | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
     after: Annotated[str | None, Query(max_length=32, pattern=r"^[\w\-]+$")] = None,
-) -> dict[str, Any]:
+) -> BalanceList:
     return service.notice_board(ctx, program, as_of, limit, after)

@@ -8,29 +8,21 @@
 - Season changes on the four 立 solar terms (立春, 立夏, 立秋, 立冬; chinesecalendar).
 - "We miss you" once the member has not visited for `miss_you_days` (last purchase, or joining):
   once per absence (the key is the last visit's date).
-Each item has a key that makes it once per member: the job enqueues it with that key.
+Each notice has a key that makes it once per member: the job enqueues it with that key.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from lunardate import LunarDate
 
 from .calendar import MonthDay
 from .festivals import NAMES_ZH, festival_date
 from .program import Care
+from .reminders import Notice
 
 SEASON_TERMS = ("立春", "立夏", "立秋", "立冬")
-
-
-@dataclass(frozen=True)
-class CareItem:
-    kind: str  # birthday, festival, season, miss_you
-    key: str  # once per member and key
-    params: dict[str, Any] = field(default_factory=dict)
 
 
 def _lunar_has_30(year: int, month: int) -> bool:
@@ -90,39 +82,54 @@ def care_due(
     lunar_birthday: bool,
     last_visit: date,
     customer_class: str | None,
-) -> list[CareItem]:
+) -> list[Notice]:
     """The care messages a member is due on `day` under the program's `[care]`."""
     if care.classes and customer_class not in care.classes:
         return []
-    items: list[CareItem] = []
-    birthday_classes = care.birthday_classes or care.classes
-    if care.birthday and birthday and (not birthday_classes or customer_class in birthday_classes):
-        try:
-            born = MonthDay.parse(birthday)
-        except ValueError:
-            born = None
-        if born is not None and is_birthday(born, day, lunar_birthday):
-            items.append(
-                CareItem("birthday", f"birthday:{day.isoformat()}", {"lunar": lunar_birthday})
-            )
-    for code in festivals_on(day, care.festivals):
-        items.append(
-            CareItem(
-                "festival",
-                f"festival:{code}:{day.year}",
-                {"festival_code": code, "festival": NAMES_ZH.get(code, code)},
-            )
+    return [
+        *_birthday(care, day, birthday, lunar_birthday, customer_class),
+        *_festivals(care, day),
+        *_season(care, day),
+        *_miss_you(care, day, last_visit),
+    ]
+
+
+def _birthday(
+    care: Care, day: date, birthday: str | None, lunar: bool, customer_class: str | None
+) -> list[Notice]:
+    classes = care.birthday_classes or care.classes
+    if not care.birthday or not birthday or (classes and customer_class not in classes):
+        return []
+    try:
+        born = MonthDay.parse(birthday)
+    except ValueError:
+        return []
+    if not is_birthday(born, day, lunar):
+        return []
+    return [Notice("birthday", f"birthday:{day.isoformat()}", {"lunar": lunar})]
+
+
+def _festivals(care: Care, day: date) -> list[Notice]:
+    return [
+        Notice(
+            "festival",
+            f"festival:{code}:{day.year}",
+            {"festival_code": code, "festival": NAMES_ZH.get(code, code)},
         )
-    if care.seasons:
-        term = season_term_on(day)
-        if term is not None:
-            items.append(CareItem("season", f"season:{term}:{day.year}", {"term": term}))
-    if care.miss_you_days and (day - last_visit).days >= care.miss_you_days:
-        items.append(
-            CareItem(
-                "miss_you",
-                f"miss_you:{last_visit.isoformat()}",
-                {"last_visit": last_visit.isoformat(), "days": (day - last_visit).days},
-            )
-        )
-    return items
+        for code in festivals_on(day, care.festivals)
+    ]
+
+
+def _season(care: Care, day: date) -> list[Notice]:
+    term = season_term_on(day) if care.seasons else None
+    if term is None:
+        return []
+    return [Notice("season", f"season:{term}:{day.year}", {"term": term})]
+
+
+def _miss_you(care: Care, day: date, last_visit: date) -> list[Notice]:
+    away = (day - last_visit).days
+    if not care.miss_you_days or away < care.miss_you_days:
+        return []
+    params = {"last_visit": last_visit.isoformat(), "days": away}
+    return [Notice("miss_you", f"miss_you:{last_visit.isoformat()}", params)]

@@ -34,54 +34,72 @@ def deal(pool: list[str], guides: list[str], former: dict[str, set[str]], seed: 
     Members with the fewest eligible guides are placed first, each to the eligible guide with
     the most room left, so the constraint costs evenness only when it must.
     """
-    out = Dealing()
     if not pool or not guides:
-        out.undealt = list(pool)
-        return out
+        return Dealing(undealt=list(pool))
     rng = random.Random(seed)
-    members = sorted(pool)
-    rng.shuffle(members)
-    order = sorted(guides)
-    rng.shuffle(order)
+    members = _shuffled(pool, rng)
+    order = _shuffled(guides, rng)
     eligible = {m: [g for g in order if g not in former.get(m, set())] for m in members}
     dealable = [m for m in members if eligible[m]]
-    out.undealt = sorted(m for m in members if not eligible[m])
-    base, extra = divmod(len(dealable), len(order))
-    room = {g: base + (1 if i < extra else 0) for i, g in enumerate(order)}
-    rank = {g: i for i, g in enumerate(order)}
-    holding: dict[str, list[str]] = {g: [] for g in order}
-
-    def give(member: str, guide: str) -> None:
-        out.assigned[member] = guide
-        holding[guide].append(member)
-        room[guide] -= 1
-
+    seats = _Seats.even(order, len(dealable))
     for m in sorted(dealable, key=lambda m: len(eligible[m])):  # stable: random among equals
-        best = max(eligible[m], key=lambda g: (room[g], -rank[g]))
-        if room[best] <= 0 and _make_room(m, eligible, holding, room, out.assigned):
-            best = max(eligible[m], key=lambda g: (room[g], -rank[g]))
-        give(m, best)
+        seats.seat(m, eligible)
+    return Dealing(seats.assigned, sorted(set(members) - set(dealable)))
+
+
+def _shuffled(items: list[str], rng: random.Random) -> list[str]:
+    """Sorted first, so the order drawn depends on the seed only, not on the input's order."""
+    out = sorted(items)
+    rng.shuffle(out)
     return out
 
 
-def _make_room(
-    member: str,
-    eligible: dict[str, list[str]],
-    holding: dict[str, list[str]],
-    room: dict[str, int],
-    assigned: dict[str, str],
-) -> bool:
-    """Every guide this member may go to is full: move one of their members to a guide that
-    still has room and never held it (one augmenting step), freeing a place."""
-    open_guides = [g for g, r in room.items() if r > 0]
-    for full in eligible[member]:
-        for other in holding[full]:
-            target = next((g for g in open_guides if g in eligible[other]), None)
-            if target is not None:
-                holding[full].remove(other)
-                holding[target].append(other)
-                assigned[other] = target
-                room[full] += 1
-                room[target] -= 1
-                return True
-    return False
+@dataclass
+class _Seats:
+    """The guides' places while dealing: room left, who holds whom, and the order that breaks
+    ties between guides with equal room."""
+
+    room: dict[str, int]
+    rank: dict[str, int]
+    holding: dict[str, list[str]]
+    assigned: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def even(cls, order: list[str], members: int) -> _Seats:
+        """⌊members/guides⌋ places each, one more for the first `members mod guides`."""
+        base, extra = divmod(members, len(order))
+        return cls(
+            room={g: base + (1 if i < extra else 0) for i, g in enumerate(order)},
+            rank={g: i for i, g in enumerate(order)},
+            holding={g: [] for g in order},
+        )
+
+    def best(self, choices: list[str]) -> str:
+        return max(choices, key=lambda g: (self.room[g], -self.rank[g]))
+
+    def seat(self, member: str, eligible: dict[str, list[str]]) -> None:
+        best = self.best(eligible[member])
+        if self.room[best] <= 0 and self.make_room(member, eligible):
+            best = self.best(eligible[member])
+        self.assigned[member] = best
+        self.holding[best].append(member)
+        self.room[best] -= 1
+
+    def make_room(self, member: str, eligible: dict[str, list[str]]) -> bool:
+        """Every guide this member may go to is full: move one of their members to a guide
+        that still has room and never held it (one augmenting step), freeing a place."""
+        open_guides = [g for g, r in self.room.items() if r > 0]
+        for full in eligible[member]:
+            for other in self.holding[full]:
+                target = next((g for g in open_guides if g in eligible[other]), None)
+                if target is not None:
+                    self.move(other, full, target)
+                    return True
+        return False
+
+    def move(self, member: str, source: str, target: str) -> None:
+        self.holding[source].remove(member)
+        self.holding[target].append(member)
+        self.assigned[member] = target
+        self.room[source] += 1
+        self.room[target] -= 1

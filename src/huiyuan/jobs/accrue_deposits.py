@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from ..domain.statuses import MemberStatus
 from ..services import stored_value
 from ..services.context import Context
 from ..store.repos.programs import StoredProgram
@@ -36,7 +37,7 @@ class AccrueDeposits:
         ):
             for member_id in ids:
                 row = uow.members.get(pid, member_id, lock=True)
-                if row is None or row.status == "cancelled":
+                if row is None or row.status == MemberStatus.CANCELLED:
                     continue
                 points += stored_value.accrue(uow, stored, member_id, as_of, now)
             state["points"] = points

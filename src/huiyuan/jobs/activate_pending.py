@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..domain.statuses import MemberStatus
 from ..services.context import Context
 from ..store.repos.programs import StoredProgram
 from .base import JobResult, Progress, chunks, register
@@ -34,12 +35,17 @@ class ActivatePending:
             state,
         ):
             for member_id in ids:
-                uow.members.update(pid, member_id, status="active", updated_at=now)
+                uow.members.update(pid, member_id, status=MemberStatus.ACTIVE, updated_at=now)
                 uow.members.record(
                     pid,
                     member_id,
                     "status",
-                    {"from": "pending", "to": "active", "by": "activate_pending", "days": days},
+                    {
+                        "from": MemberStatus.PENDING,
+                        "to": MemberStatus.ACTIVE,
+                        "by": "activate_pending",
+                        "days": days,
+                    },
                     "job:activate_pending",
                     as_of,
                     now,

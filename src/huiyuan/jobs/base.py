@@ -13,10 +13,13 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
+from ..domain.records.jobs import JobRun
+from ..domain.statuses import JobStatus
 from ..errors import NotFound
 from ..services.context import Context, require_program
+from ..services.results.jobs import JobAnswer, JobDetail
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 
@@ -27,7 +30,7 @@ Progress = Callable[[int], None]
 class JobResult:
     """What a run reports beside the count of members it processed (counted through tick)."""
 
-    detail: dict[str, Any] = field(default_factory=dict)
+    detail: JobDetail = field(default_factory=lambda: JobDetail())
 
 
 class Job(Protocol):
@@ -114,65 +117,99 @@ def run_job(
     job_name: str,
     as_of: datetime,
     progress: Progress | None = None,
-) -> dict[str, Any]:
+) -> JobAnswer:
+    """Runs a job as of a moment once: a finished run answers with its record (`repeated`),
+    a run that stopped half-way resumes from its saved state."""
     job = JOBS.get(job_name)
     if job is None:
         raise NotFound(
             f"没有该任务 / no job {job_name!r}; jobs: {', '.join(sorted(JOBS))}",
             code="job_not_found",
         )
-    now = ctx.now()
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
-        run = uow.jobs.get(stored.program_id, job_name, as_of)
-        if run is not None and run.status == "done":
-            return _answer(job_name, as_of, run.processed, run.detail, repeated=True)
+        found = uow.jobs.get(stored.program_id, job_name, as_of)
+        if found is not None and found.status == JobStatus.DONE:
+            detail = cast(JobDetail, found.detail)
+            return _answer(job_name, as_of, found.processed, detail, repeated=True)
+        run = _Run.begin(uow, ctx, stored.program_id, job_name, as_of, found, progress)
+        uow.commit()
+    result = job.run(ctx, stored, as_of, run.state, run.tick)
+    run.finish(result.detail)
+    return _answer(job_name, as_of, run.processed, result.detail, repeated=False)
+
+
+@dataclass
+class _Run:
+    """A run in progress: its state and the members processed, saved with each chunk (or on a
+    tick outside one) so a crash resumes where the last commit left it."""
+
+    ctx: Context
+    program_id: int
+    job: str
+    as_of: datetime
+    state: JobState
+    processed: int
+    progress: Progress | None
+
+    @classmethod
+    def begin(
+        cls,
+        uow: UnitOfWork,
+        ctx: Context,
+        program_id: int,
+        job: str,
+        as_of: datetime,
+        found: JobRun | None,
+        progress: Progress | None,
+    ) -> _Run:
+        """A new run, recorded as running; or the one found unfinished, with its state."""
         state = JobState()
-        if run is None:
-            uow.jobs.start(stored.program_id, job_name, as_of, now)
-            done_before = 0
-        else:  # resume a run that stopped half-way
-            state.update(run.detail.get("state", {}))
-            done_before = int(run.processed)
-        uow.commit()
+        if found is None:
+            uow.jobs.start(program_id, job, as_of, ctx.now())
+            processed = 0
+        else:
+            state.update(found.detail.get("state", {}))
+            processed = int(found.processed)
+        run = cls(ctx, program_id, job, as_of, state, processed, progress)
+        state.checkpoint = run.save
+        return run
 
-    counter = {"n": done_before}
-
-    def save(u: UnitOfWork) -> None:
-        u.jobs.save(
-            stored.program_id, job_name, as_of, processed=counter["n"], detail={"state": state}
-        )
-
-    state.checkpoint = save
-
-    def tick(n: int) -> None:
-        counter["n"] += n
-        if not state.in_chunk:  # inside a chunk, `chunks` saves with the chunk's commit
-            with ctx.uow() as u:
-                save(u)
-                u.commit()
-        if progress:
-            progress(n)
-
-    result = job.run(ctx, stored, as_of, state, tick)
-    processed = counter["n"]
-    with ctx.uow() as uow:
+    def save(self, uow: UnitOfWork) -> None:
         uow.jobs.save(
-            stored.program_id,
-            job_name,
-            as_of,
-            status="done",
-            processed=processed,
-            detail=result.detail,
-            finished_at=ctx.now(),
+            self.program_id,
+            self.job,
+            self.as_of,
+            processed=self.processed,
+            detail={"state": self.state},
         )
-        uow.commit()
-    return _answer(job_name, as_of, processed, result.detail, repeated=False)
+
+    def tick(self, n: int) -> None:
+        self.processed += n
+        if not self.state.in_chunk:  # inside a chunk, `chunks` saves with the chunk's commit
+            with self.ctx.uow() as uow:
+                self.save(uow)
+                uow.commit()
+        if self.progress:
+            self.progress(n)
+
+    def finish(self, detail: JobDetail) -> None:
+        with self.ctx.uow() as uow:
+            uow.jobs.save(
+                self.program_id,
+                self.job,
+                self.as_of,
+                status=JobStatus.DONE,
+                processed=self.processed,
+                detail=detail,
+                finished_at=self.ctx.now(),
+            )
+            uow.commit()
 
 
 def _answer(
-    job: str, as_of: datetime, processed: int, detail: dict[str, Any], repeated: bool
-) -> dict[str, Any]:
+    job: str, as_of: datetime, processed: int, detail: JobDetail, repeated: bool
+) -> JobAnswer:
     return {
         "job": job,
         "as_of": as_of.isoformat(),

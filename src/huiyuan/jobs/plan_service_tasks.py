@@ -3,15 +3,22 @@ owning guide (a monthly call, birthday flowers, holiday SMS, news SMS)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..domain.calendar import MonthDay, business_date, month_bounds, start_of_day, zone
 from ..domain.festivals import festival_date
-from ..domain.program import TaskKind
+from ..domain.program import PlannedTask, ServicePlan, TaskKind
+from ..domain.records.guides import NewTask
+from ..domain.records.members import Member
+from ..domain.statuses import MemberStatus, TaskStatus
 from ..services.context import Context
 from ..store.repos.programs import StoredProgram
-from .base import JobResult, Progress, register
+from ..store.uow import UnitOfWork
+from .base import JobResult, Progress, chunks, register
+
+MORNING = time(9)  # dated tasks fall due at 09:00 of their day
 
 
 class PlanServiceTasks:
@@ -29,68 +36,83 @@ class PlanServiceTasks:
         if not plans:
             return JobResult({"tasks": 0, "note": "no service plans here"})
         pid = stored.program_id
-        tz = zone(stored.program.timezone)
-        first, nxt = month_bounds(business_date(as_of, tz))
-        month_key = first.strftime("%Y-%m")
-        end_of_month = start_of_day(nxt, tz)
+        first, _ = month_bounds(business_date(as_of, zone(stored.program.timezone)))
         created = int(state.get("tasks", 0))
         now = ctx.now()
-        while True:
-            with ctx.uow() as uow:
-                ids = uow.members.ids_after(pid, state.get("cursor"), 500)
-                if not ids:
-                    break
-                for member_id in ids:
-                    row = uow.members.get(pid, member_id)
-                    if row is None or row.status != "active" or row.customer_class is None:
-                        continue
-                    plan = next((p for p in plans if row.customer_class in p.classes), None)
-                    if plan is None:
-                        continue
-                    for task in plan.tasks:
-                        for kind, due, extra in _due(task, row, first, end_of_month, tz):
-                            created += uow.guides.add_task(
-                                {
-                                    "program_id": pid,
-                                    "member_id": member_id,
-                                    "guide_id": row.guide_id,
-                                    "kind": kind,
-                                    "source": f"plan:{member_id}:{kind}:{month_key}{extra}",
-                                    "detail": {"class": row.customer_class},
-                                    "due_at": due,
-                                    "status": "open",
-                                    "created_at": now,
-                                }
-                            )
-                state["cursor"] = ids[-1]
-                state["tasks"] = created
-                uow.commit()
+        for uow, ids in chunks(
+            ctx, lambda u, after, n: u.members.ids_after(pid, after, n), state, 500
+        ):
+            for member_id in ids:
+                created += _plan_member(uow, stored, plans, member_id, first, now)
+            state["tasks"] = created
             tick(len(ids))
-        return JobResult({"tasks": created, "month": month_key})
+        return JobResult({"tasks": created, "month": first.strftime("%Y-%m")})
 
 
-def _due(
-    task: Any, row: Any, first: Any, end_of_month: datetime, tz: Any
+def _plan_member(
+    uow: UnitOfWork,
+    stored: StoredProgram,
+    plans: tuple[ServicePlan, ...],
+    member_id: str,
+    first: date,
+    now: datetime,
+) -> int:
+    """Adds the month's tasks of an active member's class plan; answers how many were new."""
+    member = uow.members.get(stored.program_id, member_id)
+    if member is None or member.status != MemberStatus.ACTIVE or member.customer_class is None:
+        return 0
+    plan = next((p for p in plans if member.customer_class in p.classes), None)
+    if plan is None:
+        return 0
+    tz = zone(stored.program.timezone)
+    month_key = first.strftime("%Y-%m")
+    created = 0
+    for planned in plan.tasks:
+        for kind, due, extra in task_dates(planned, member, first, tz):
+            task = NewTask(
+                program_id=stored.program_id,
+                member_id=member_id,
+                guide_id=member.guide_id,
+                kind=kind,
+                source=f"plan:{member_id}:{kind}:{month_key}{extra}",
+                detail={"class": member.customer_class},
+                due_at=due,
+                status=TaskStatus.OPEN,
+                created_at=now,
+            )
+            created += uow.guides.add_task(task)
+    return created
+
+
+def task_dates(
+    task: PlannedTask, member: Member, first: date, tz: ZoneInfo
 ) -> list[tuple[str, datetime, str]]:
-    kind: TaskKind = task.kind
+    """(kind, due moment, source suffix) of a planned task in the month starting `first`:
+    calls and news at the month's end every N months (from January), flowers on the
+    birthday, an SMS on each festival of the month."""
+    kind = task.kind
     if kind in (TaskKind.CALL, TaskKind.NEWS_SMS):
         if (first.month - 1) % task.every_months:
             return []
-        return [(kind.value, end_of_month, "")]
+        return [(kind.value, start_of_day(month_bounds(first)[1], tz), "")]
     if kind is TaskKind.BIRTHDAY_FLOWERS:
-        if not row.birthday:
-            return []
-        birthday = MonthDay.parse(row.birthday)
-        if birthday.month != first.month:
-            return []
-        day = birthday.in_year(first.year)
-        return [(kind.value, datetime.combine(day, time(9), tzinfo=tz), "")]
+        return _flowers(member.birthday, first, tz)
     out = []
     for code in task.festivals:
         day = festival_date(code, first.year)
         if day.year == first.year and day.month == first.month:
-            out.append((kind.value, datetime.combine(day, time(9), tzinfo=tz), f":{code}"))
+            out.append((kind.value, datetime.combine(day, MORNING, tzinfo=tz), f":{code}"))
     return out
+
+
+def _flowers(birthday: str | None, first: date, tz: ZoneInfo) -> list[tuple[str, datetime, str]]:
+    if not birthday:
+        return []
+    born = MonthDay.parse(birthday)
+    if born.month != first.month:
+        return []
+    day = born.in_year(first.year)
+    return [(TaskKind.BIRTHDAY_FLOWERS.value, datetime.combine(day, MORNING, tzinfo=tz), "")]
 
 
 register(PlanServiceTasks())

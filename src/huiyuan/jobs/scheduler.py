@@ -25,6 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..domain.calendar import zone
+from ..domain.statuses import JobStatus
 from ..notify.channels import Channel
 from ..notify.sender import send_due
 from ..notify.settings import NotifySettings, build_channels
@@ -94,7 +95,7 @@ def run_due(ctx: Context, schedule: list[Entry], now: datetime) -> list[dict[str
             moment = entry.latest(now, tz)
             with ctx.uow(write=False) as uow:
                 run = uow.jobs.get(stored.program_id, entry.job, moment)
-            if run is not None and run.status == "done":
+            if run is not None and run.status == JobStatus.DONE:
                 continue
             try:
                 results.append(

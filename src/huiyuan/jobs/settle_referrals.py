@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.money import ZERO, fmt, money
+from ..domain.statuses import MemberStatus
 from ..services import stored_value
 from ..services.context import Context
 from ..store.repos.programs import StoredProgram
@@ -38,7 +39,7 @@ class SettleReferrals:
         ):
             for referrer_id in ids:
                 row = uow.members.get(pid, referrer_id, lock=True)
-                if row is None or row.status != "active":
+                if row is None or row.status != MemberStatus.ACTIVE:
                     continue
                 total += stored_value.settle(uow, stored, referrer_id, as_of, now)
             state["rewards"] = fmt(total or ZERO)

@@ -112,24 +112,35 @@ class SmtpChannel:
     def send(self, message: Outgoing) -> str | None:
         if "@" not in message.to:
             raise SendError(f"not an e-mail address: {message.to!r}", retryable=False)
-        mail = EmailMessage()
-        mail["From"] = self.sender
-        mail["To"] = message.to
-        mail["Subject"] = message.subject
         # The same message sent again (a sender that died before marking it) keeps its
         # Message-ID, so mail systems and clients can drop the repeat.
         domain = self.sender.rpartition("@")[2] or "huiyuan"
         msgid = f"<{message.idempotency_key}@{domain}>"
+        refused = self._submit(self._mail(message, msgid))
+        if refused:
+            raise SendError(f"recipient refused: {refused}", retryable=False)
+        return msgid
+
+    def _mail(self, message: Outgoing, msgid: str) -> EmailMessage:
+        mail = EmailMessage()
+        mail["From"] = self.sender
+        mail["To"] = message.to
+        mail["Subject"] = message.subject
         mail["Message-ID"] = msgid
         mail["X-Huiyuan-Idempotency-Key"] = message.idempotency_key
         mail.set_content(message.body)  # UTF-8, encoded as the text needs
+        return mail
+
+    def _submit(self, mail: EmailMessage) -> dict[str, tuple[int, bytes]]:
+        """Hands the mail to the server; answers the recipients it refused. A failure is a
+        SendError: permanent for a refused recipient or a 5xx reply, else worth retrying."""
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 if self.starttls:
                     smtp.starttls()
                 if self.username:
                     smtp.login(self.username, self.password or "")
-                refused = smtp.send_message(mail)
+                return smtp.send_message(mail)
         except smtplib.SMTPRecipientsRefused as exc:
             raise SendError(f"recipient refused: {exc.recipients}", retryable=False) from None
         except smtplib.SMTPResponseException as exc:
@@ -139,9 +150,6 @@ class SmtpChannel:
             raise SendError(f"SMTP {exc.smtp_code} {text}", retryable=exc.smtp_code < 500) from None
         except (OSError, smtplib.SMTPException) as exc:
             raise SendError(f"SMTP: {exc}") from None
-        if refused:
-            raise SendError(f"recipient refused: {refused}", retryable=False)
-        return msgid
 
 
 class SmsGatewayChannel:

@@ -7,10 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.calendar import zone
+from ..domain.program import Program
+from ..domain.records.members import Member
+from ..domain.records.notify import NotifyPrefs
+from ..domain.statuses import MessageStatus
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from .policy import next_allowed
-from .templates import CARE_KINDS, render
+from .templates import CARE_KINDS, Rendered, render
 
 # Kinds a member can refuse as a group (`opted_out_kinds`), beside each kind by name.
 KIND_GROUPS = {
@@ -22,7 +26,7 @@ KIND_GROUPS = {
 }
 
 
-def opted_out(prefs: Any, kind: str) -> bool:
+def opted_out(prefs: NotifyPrefs | None, kind: str) -> bool:
     """True when the member's preferences refuse this kind of message."""
     if prefs is None:
         return False
@@ -32,16 +36,19 @@ def opted_out(prefs: Any, kind: str) -> bool:
     return kind in refused or any(kind in KIND_GROUPS.get(g, ()) for g in refused)
 
 
+DUPLICATE = "duplicate"  # the member already has a message with this dedupe key
+
+
 @dataclass(frozen=True)
 class Enqueued:
     message_id: int | None  # none: already there (same member and dedupe key)
-    status: str  # pending, skipped (opted out), duplicate
+    status: str  # MessageStatus.PENDING, MessageStatus.SKIPPED (opted out), or DUPLICATE
 
 
 def enqueue(
     uow: UnitOfWork,
     stored: StoredProgram,
-    member: Any,
+    member: Member,
     kind: str,
     dedupe_key: str,
     params: dict[str, Any],
@@ -54,21 +61,13 @@ def enqueue(
     being written again if they opt back in). Quiet hours set when it may go out."""
     pid = stored.program_id
     if uow.outbox.exists(pid, member.member_id, dedupe_key):
-        return Enqueued(None, "duplicate")
-    program = stored.program
+        return Enqueued(None, DUPLICATE)
     prefs = uow.outbox.prefs(pid, member.member_id)
-    channel = (prefs.channel if prefs is not None else None) or program.notify.channel.value
-    locale = (prefs.locale if prefs is not None else None) or program.notify.locale
-    values = {
-        "program": program.name,
-        "program_en": program.name_en,
-        "name": member.name or ("会员" if locale == "zh-CN" else "member"),
-        **params,
-    }
-    text = render(kind, locale, values)
     skipped = opted_out(prefs, kind)
-    tz = zone(program.timezone)
-    due = next_allowed(program.notify, max(occurred_at, now), tz)
+    status = MessageStatus.SKIPPED if skipped else MessageStatus.PENDING
+    channel, locale = _addressed(stored.program, prefs)
+    text = _text(stored.program, member, locale, kind, params)
+    due = next_allowed(stored.program.notify, max(occurred_at, now), zone(stored.program.timezone))
     message_id = uow.outbox.add(
         {
             "program_id": pid,
@@ -80,7 +79,7 @@ def enqueue(
             "subject": text.subject[:200],
             "body": text.body,
             "params": _jsonable(params),
-            "status": "skipped" if skipped else "pending",
+            "status": status,
             "attempts": 0,
             "due_at": due,
             "last_error": "opted_out" if skipped else None,
@@ -89,8 +88,27 @@ def enqueue(
         }
     )
     if message_id is None:
-        return Enqueued(None, "duplicate")
-    return Enqueued(message_id, "skipped" if skipped else "pending")
+        return Enqueued(None, DUPLICATE)
+    return Enqueued(message_id, status)
+
+
+def _addressed(program: Program, prefs: NotifyPrefs | None) -> tuple[str, str]:
+    """(channel, locale): the member's choice, else the program's."""
+    channel = prefs.channel if prefs is not None else None
+    locale = prefs.locale if prefs is not None else None
+    return channel or program.notify.channel.value, locale or program.notify.locale
+
+
+def _text(
+    program: Program, member: Member, locale: str, kind: str, params: dict[str, Any]
+) -> Rendered:
+    values = {
+        "program": program.name,
+        "program_en": program.name_en,
+        "name": member.name or ("会员" if locale == "zh-CN" else "member"),
+        **params,
+    }
+    return render(kind, locale, values)
 
 
 def _jsonable(params: dict[str, Any]) -> dict[str, Any]:

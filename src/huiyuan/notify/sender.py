@@ -17,10 +17,12 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from ..domain.calendar import zone
+from ..domain.records.members import Member
+from ..domain.records.notify import NotifyPrefs, OutboxMessage
 from ..services.context import Context
+from ..services.results.notify import SendRound
 from ..store.repos.programs import StoredProgram
 from .channels import Channel, Outgoing, SendError
 from .outbox import opted_out
@@ -39,7 +41,7 @@ class SendReport:
     skipped: int = 0
     quiet_programs: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> SendRound:
         return {
             "claimed": self.claimed,
             "sent": self.sent,
@@ -61,28 +63,46 @@ def send_due(
     """Sends up to `limit` due messages (all programs, or one) and reports what happened."""
     worker = worker or f"sender-{uuid.uuid4().hex[:12]}"
     report = SendReport()
-    now = ctx.now()
-    with ctx.uow() as uow:
-        programs = {p.program_id: p for p in uow.programs.list()}
-        only: int | None = None
-        if program_code is not None:
-            match = [p for p in programs.values() if p.code == program_code]
-            only = match[0].program_id if match else -1
-        quiet = [
-            pid
-            for pid, p in programs.items()
-            if is_quiet(p.program.notify, now, zone(p.program.timezone))
-        ]
-        report.quiet_programs = sorted(programs[pid].code for pid in quiet)
-        rows = uow.outbox.claim(now, worker, now + lease, limit, quiet, only)
-        uow.commit()
+    programs, rows = _claim(ctx, program_code, limit, worker, lease, report)
     report.claimed = len(rows)
     for row in rows:
         _send_one(ctx, channels, programs[row.program_id], row, worker, report)
     return report
 
 
-def _recipient(ctx: Context, channel: str, member: Any, prefs: Any) -> str | None:
+def _claim(
+    ctx: Context,
+    program_code: str | None,
+    limit: int,
+    worker: str,
+    lease: timedelta,
+    report: SendReport,
+) -> tuple[dict[int, StoredProgram], list[OutboxMessage]]:
+    """Claims due messages for this worker in a short transaction, past programs in their
+    quiet hours (noted in the report); answers the programs by id and the messages."""
+    now = ctx.now()
+    with ctx.uow() as uow:
+        programs = {p.program_id: p for p in uow.programs.list()}
+        quiet = [
+            pid
+            for pid, p in programs.items()
+            if is_quiet(p.program.notify, now, zone(p.program.timezone))
+        ]
+        report.quiet_programs = sorted(programs[pid].code for pid in quiet)
+        only = _program_id(programs, program_code)
+        rows = uow.outbox.claim(now, worker, now + lease, limit, quiet, only)
+        uow.commit()
+    return programs, rows
+
+
+def _program_id(programs: dict[int, StoredProgram], code: str | None) -> int | None:
+    """The id to claim for: none for every program; an id no program has for an unknown code."""
+    if code is None:
+        return None
+    return next((pid for pid, p in programs.items() if p.code == code), -1)
+
+
+def _recipient(ctx: Context, channel: str, member: Member, prefs: NotifyPrefs | None) -> str | None:
     if channel == "sms":
         return ctx.sealer.open(member.phone_enc) if member.phone_enc else None
     if channel == "email":
@@ -90,67 +110,85 @@ def _recipient(ctx: Context, channel: str, member: Any, prefs: Any) -> str | Non
     return member.phone_masked or member.member_id
 
 
+def _addressee(ctx: Context, stored: StoredProgram, row: OutboxMessage) -> tuple[str | None, str]:
+    """(recipient, "") to send to, or (None, why the message is skipped)."""
+    with ctx.uow(write=False) as uow:
+        member = uow.members.get(stored.program_id, row.member_id)
+        prefs = uow.outbox.prefs(stored.program_id, row.member_id)
+    if member is None:
+        return None, "no such member"
+    if opted_out(prefs, row.kind):
+        return None, "opted_out"
+    to = _recipient(ctx, row.channel, member, prefs)
+    return (to, "") if to else (None, f"no recipient for {row.channel}")
+
+
 def _send_one(
     ctx: Context,
     channels: dict[str, Channel],
     stored: StoredProgram,
-    row: Any,
+    row: OutboxMessage,
     worker: str,
     report: SendReport,
 ) -> None:
     policy = stored.program.notify
     tz = zone(stored.program.timezone)
-    with ctx.uow(write=False) as uow:
-        member = uow.members.get(stored.program_id, row.member_id)
-        prefs = uow.outbox.prefs(stored.program_id, row.member_id)
-    skip = None
-    to = None
-    if member is None:
-        skip = "no such member"
-    elif opted_out(prefs, row.kind):
-        skip = "opted_out"
-    else:
-        to = _recipient(ctx, row.channel, member, prefs)
-        if not to:
-            skip = f"no recipient for {row.channel}"
-    now = ctx.now()
-    if skip is None and is_quiet(policy, now, tz):  # quiet hours began since the claim
-        with ctx.uow() as uow:
-            uow.outbox.release(row.message_id, worker, next_allowed(policy, now, tz))
-            uow.commit()
-        return
-    if skip is not None:
+    to, skip = _addressee(ctx, stored, row)
+    if to is None:
         with ctx.uow() as uow:
             uow.outbox.mark_skipped(row.message_id, worker, skip)
             uow.commit()
         report.skipped += 1
         return
-    assert to is not None
-    channel = channels.get(row.channel)
-    error: SendError | None = None
-    ref: str | None = None
+    now = ctx.now()
+    if is_quiet(policy, now, tz):  # quiet hours began since the claim
+        with ctx.uow() as uow:
+            uow.outbox.release(row.message_id, worker, next_allowed(policy, now, tz))
+            uow.commit()
+        return
+    ref, error = _deliver(channels.get(row.channel), stored, row, to)
+    _mark(ctx, stored, row, worker, ref, error, report)
+
+
+def _deliver(
+    channel: Channel | None, stored: StoredProgram, row: OutboxMessage, to: str
+) -> tuple[str | None, SendError | None]:
+    """Sends the message: (the provider's reference, None), or (None, why it failed)."""
+    max_attempts = stored.program.notify.max_attempts
     if channel is None:
-        error = SendError(f"channel {row.channel!r} is not configured", retryable=False)
-    elif row.attempts > policy.max_attempts:
-        error = SendError(f"gave up after {policy.max_attempts} attempts", retryable=False)
-    else:
-        message = Outgoing(
-            message_id=row.message_id,
-            program=stored.code,
-            member_id=row.member_id,
-            kind=row.kind,
-            to=to,
-            subject=row.subject,
-            body=row.body,
-            idempotency_key=f"huiyuan-{stored.code}-{row.message_id}",
-        )
-        try:
-            ref = channel.send(message)
-        except SendError as exc:
-            error = exc
-        except Exception as exc:  # a channel's bug must not stop the other messages
-            log.exception("channel %s failed on message %s", row.channel, row.message_id)
-            error = SendError(f"{type(exc).__name__}: {exc}")
+        return None, SendError(f"channel {row.channel!r} is not configured", retryable=False)
+    if row.attempts > max_attempts:
+        return None, SendError(f"gave up after {max_attempts} attempts", retryable=False)
+    message = Outgoing(
+        message_id=row.message_id,
+        program=stored.code,
+        member_id=row.member_id,
+        kind=row.kind,
+        to=to,
+        subject=row.subject,
+        body=row.body,
+        idempotency_key=f"huiyuan-{stored.code}-{row.message_id}",
+    )
+    try:
+        return channel.send(message), None
+    except SendError as exc:
+        return None, exc
+    except Exception as exc:  # a channel's bug must not stop the other messages
+        log.exception("channel %s failed on message %s", row.channel, row.message_id)
+        return None, SendError(f"{type(exc).__name__}: {exc}")
+
+
+def _mark(
+    ctx: Context,
+    stored: StoredProgram,
+    row: OutboxMessage,
+    worker: str,
+    ref: str | None,
+    error: SendError | None,
+    report: SendReport,
+) -> None:
+    """Marks the message sent, failed with a retry after the backoff, or failed for good."""
+    policy = stored.program.notify
     now = ctx.now()
     with ctx.uow() as uow:
         if error is None:
@@ -159,6 +197,7 @@ def _send_one(
         else:
             retry_at = None
             if error.retryable and row.attempts < policy.max_attempts:
+                tz = zone(stored.program.timezone)
                 retry_at = next_allowed(policy, now + backoff(policy, row.attempts), tz)
             uow.outbox.mark_failed(row.message_id, worker, now, error.reason, retry_at)
             if retry_at is None:

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..domain.records.guides import Guide
+
 LOCALES = ("zh-CN", "en")
 CARE_KINDS = frozenset({"birthday", "festival", "season", "miss_you"})
 
@@ -157,6 +159,31 @@ SEASONS = {
     ),
     "立冬": ("the Beginning of Winter", "天气转冷，注意防寒保暖", "the cold is coming, keep warm."),
 }
+
+
+def signature(program_name: str, guide: Guide | None, store: str | None) -> tuple[str, str]:
+    """(zh, en) signature of a care message: the guide and their store, else the member's
+    store, else the program."""
+    if guide is not None:
+        name, where = guide.name, guide.store or store
+        if where:
+            return f"—— 您的专属导购 {name}（{where}）", f"— {name}, your guide at {where}"
+        return f"—— 您的专属导购 {name}", f"— {name}, your guide"
+    if store:
+        return f"—— {program_name} {store} 全体同事", f"— everyone at {program_name} {store}"
+    return f"—— {program_name}", f"— {program_name}"
+
+
+def care_wording(kind: str, params: Mapping[str, Any]) -> dict[str, str]:
+    """The words a care message adds to what decided it: a festival's wish, a season's advice."""
+    if kind == "festival":
+        code = str(params["festival_code"])
+        wish, wish_en = FESTIVAL_WISH.get(code, DEFAULT_WISH)
+        return {"festival_en": FESTIVAL_EN.get(code, code), "wish": wish, "wish_en": wish_en}
+    if kind == "season":
+        term_en, advice, advice_en = SEASONS[str(params["term"])]
+        return {"term_en": term_en, "advice": advice, "advice_en": advice_en}
+    return {}
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 
-def write_rows(rows: list[dict[str, Any]], path: Path, title: str) -> None:
+def write_rows(rows: Sequence[Mapping[str, Any]], path: Path, title: str) -> None:
+    """The rows as a sheet (or CSV for a .csv path), the first row's keys as the headers."""
     headers = list(rows[0]) if rows else []
     if path.suffix.lower() == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel reads UTF-8

@@ -3,20 +3,38 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import cast
+from zoneinfo import ZoneInfo
 
 from ..domain.calendar import month_bounds, start_of_day, zone
 from ..domain.money import ZERO, fmt, money
+from ..domain.program import GuideRules
+from ..domain.records.guides import NewTask, Sale, ServiceTask
+from ..domain.statuses import TaskStatus
 from ..errors import Invalid, NotFound
+from ..store.repos.programs import StoredProgram
+from ..store.uow import UnitOfWork
 from .context import Context, require_member, require_program
-from .idempotency import replay
+from .idempotency import run_once
 from .inputs import FeedbackIn, GuideIn, TaskDoneIn, moment
 from .members import member_view
+from .results.guides import (
+    FeedbackTaken,
+    GuideMembers,
+    GuideView,
+    OwnershipHistory,
+    TaskList,
+    TaskView,
+    VipMonthly,
+    VipMonthlyRow,
+)
 
 
-def upsert_guide(ctx: Context, program_code: str, data: GuideIn) -> tuple[dict[str, Any], bool]:
+def upsert_guide(ctx: Context, program_code: str, data: GuideIn) -> tuple[GuideView, bool]:
+    """The guide, and whether they are new (the same id again updates them)."""
     now = ctx.now()
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
@@ -32,22 +50,17 @@ def upsert_guide(ctx: Context, program_code: str, data: GuideIn) -> tuple[dict[s
             now,
         )
         uow.commit()
-    return guide_view(data.guide_id, data.name, data.store, data.merchant, data.active), created
-
-
-def guide_view(
-    guide_id: str, name: str, store: str | None, merchant: str | None, active: bool
-) -> dict[str, Any]:
-    return {
-        "guide_id": guide_id,
-        "name": name,
-        "store": store,
-        "merchant": merchant,
-        "active": active,
+    view: GuideView = {
+        "guide_id": data.guide_id,
+        "name": data.name,
+        "store": data.store,
+        "merchant": data.merchant,
+        "active": data.active,
     }
+    return view, created
 
 
-def guide_members(ctx: Context, program_code: str, guide_id: str) -> dict[str, Any]:
+def guide_members(ctx: Context, program_code: str, guide_id: str) -> GuideMembers:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
         if uow.guides.get(stored.program_id, guide_id) is None:
@@ -61,7 +74,7 @@ def guide_members(ctx: Context, program_code: str, guide_id: str) -> dict[str, A
         }
 
 
-def ownership_history(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
+def ownership_history(ctx: Context, program_code: str, member_id: str) -> OwnershipHistory:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
         require_member(uow, stored.program_id, member_id)
@@ -83,7 +96,7 @@ def ownership_history(ctx: Context, program_code: str, member_id: str) -> dict[s
 # ----------------------------------------------------------------------------- tasks
 
 
-def _task_view(t: Any, tz: Any, now: datetime) -> dict[str, Any]:
+def _task_view(t: ServiceTask, tz: ZoneInfo, now: datetime) -> TaskView:
     return {
         "task_id": int(t.task_id),
         "member_id": t.member_id,
@@ -91,8 +104,8 @@ def _task_view(t: Any, tz: Any, now: datetime) -> dict[str, Any]:
         "kind": t.kind,
         "detail": t.detail,
         "due_at": t.due_at.astimezone(tz).isoformat(),
-        "status": t.status,
-        "overdue": t.status == "open" and t.due_at < now,
+        "status": TaskStatus(t.status),
+        "overdue": t.status == TaskStatus.OPEN and t.due_at < now,
         "note": t.note,
         "completed_at": t.completed_at.astimezone(tz).isoformat() if t.completed_at else None,
     }
@@ -100,69 +113,61 @@ def _task_view(t: Any, tz: Any, now: datetime) -> dict[str, Any]:
 
 def add_feedback(
     ctx: Context, program_code: str, member_id: str, data: FeedbackIn
-) -> dict[str, Any]:
+) -> FeedbackTaken:
     """Feedback or a complaint becomes a task for the owning guide, due within the program's
     hours (24 h); overdue ones are flagged in task lists and reports."""
     now = ctx.now()
     at = moment(data.occurred_at, now)
-    fingerprint = ctx.fingerprint(data)
-    with ctx.uow() as uow:
-        stored = require_program(uow, program_code)
-        pid = stored.program_id
-        first = replay(uow, pid, "feedback", data.feedback_no, fingerprint)
-        if first is not None:
-            return first
-        row = require_member(uow, pid, member_id)
-        hours = stored.program.guides.feedback_hours if stored.program.guides else 24
+
+    def work(uow: UnitOfWork, stored: StoredProgram) -> FeedbackTaken:
+        member = require_member(uow, stored.program_id, member_id)
+        rules = stored.program.guides
+        due = at + timedelta(hours=rules.feedback_hours if rules else 24)
         uow.guides.add_task(
-            {
-                "program_id": pid,
-                "member_id": member_id,
-                "guide_id": row.guide_id,
-                "kind": "complaint" if data.complaint else "feedback",
-                "source": f"feedback:{data.feedback_no}",
-                "detail": {"text": data.text},
-                "due_at": at + timedelta(hours=hours),
-                "status": "open",
-                "created_at": now,
-            }
+            NewTask(
+                program_id=stored.program_id,
+                member_id=member_id,
+                guide_id=member.guide_id,
+                kind="complaint" if data.complaint else "feedback",
+                source=f"feedback:{data.feedback_no}",
+                detail={"text": data.text},
+                due_at=due,
+                status=TaskStatus.OPEN,
+                created_at=now,
+            )
         )
-        tz = zone(stored.program.timezone)
-        answer = {
+        return {
             "feedback_no": data.feedback_no,
-            "guide_id": row.guide_id,
-            "due_at": (at + timedelta(hours=hours)).astimezone(tz).isoformat(),
+            "guide_id": member.guide_id,
+            "due_at": due.astimezone(zone(stored.program.timezone)).isoformat(),
         }
-        uow.requests.put(pid, "feedback", data.feedback_no, fingerprint, 201, answer, now)
-        uow.commit()
-        return answer
+
+    fingerprint = ctx.fingerprint(data)
+    return run_once(ctx, program_code, "feedback", data.feedback_no, fingerprint, work)
 
 
-def list_tasks(
-    ctx: Context, program_code: str, guide_id: str, status: str | None
-) -> dict[str, Any]:
+def list_tasks(ctx: Context, program_code: str, guide_id: str, status: str | None) -> TaskList:
+    """A guide's tasks; `status` open, done or overdue (open past its due moment)."""
     now = ctx.now()
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
         tz = zone(stored.program.timezone)
         items = [_task_view(t, tz, now) for t in uow.guides.tasks(stored.program_id, guide_id)]
-    if status == "overdue":
+    if status == TaskStatus.OVERDUE:
         items = [t for t in items if t["overdue"]]
-    elif status in ("open", "done"):
+    elif status in (TaskStatus.OPEN, TaskStatus.DONE):
         items = [t for t in items if t["status"] == status]
     return {"items": items}
 
 
-def complete_task(
-    ctx: Context, program_code: str, task_id: int, data: TaskDoneIn
-) -> dict[str, Any]:
+def complete_task(ctx: Context, program_code: str, task_id: int, data: TaskDoneIn) -> TaskView:
     now = ctx.now()
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
         task = uow.guides.task(stored.program_id, task_id)
         if task is None:
             raise NotFound("没有该任务 / no such task", code="task_not_found")
-        if task.status == "done":
+        if task.status == TaskStatus.DONE:
             raise Invalid("任务已完成 / the task is already done", code="task_done")
         uow.guides.complete_task(task_id, data.note, moment(data.occurred_at, now))
         uow.commit()
@@ -174,6 +179,25 @@ def complete_task(
 
 # ----------------------------------------------------------------------------- reports
 
+# The report's groups: by guide, store or merchant, each a column of members and receipts.
+GROUPS = {"guide": "guide_id", "store": "store", "merchant": "merchant"}
+NO_GROUP = "-"  # members and receipts without a guide (store, merchant)
+
+
+@dataclass
+class _Tally:
+    """One group's month while the report adds it up."""
+
+    new_members: int = 0
+    active_members: set[str] = field(default_factory=set)
+    receipts: int = 0
+    sales: Decimal = ZERO
+    made_to_measure_sales: Decimal = ZERO
+    points_issued: int = 0
+    tier_moves: int = 0
+    tasks_done: int = 0
+    tasks_overdue: int = 0
+
 
 def _month(month: str) -> date:
     try:
@@ -183,94 +207,121 @@ def _month(month: str) -> date:
         raise Invalid("月份格式为 YYYY-MM / month is YYYY-MM", code="invalid_month") from None
 
 
-def monthly_report(
-    ctx: Context, program_code: str, month: str, by: str = "guide"
-) -> dict[str, Any]:
+def monthly_report(ctx: Context, program_code: str, month: str, by: str = "guide") -> VipMonthly:
     """The monthly VIP report per guide, store or merchant, with each guide's commission."""
-    if by not in ("guide", "store", "merchant"):
+    if by not in GROUPS:
         raise Invalid(
             "by 为 guide、store 或 merchant / by is guide, store or merchant", code="invalid_group"
         )
     first = _month(month)
     now = ctx.now()
-    column = {"guide": "guide_id", "store": "store", "merchant": "merchant"}[by]
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
-        program = stored.program
-        tz = zone(program.timezone)
-        start_d, end_d = month_bounds(first)
-        since, until = start_of_day(start_d, tz), start_of_day(end_d, tz)
-        pid = stored.program_id
-        rows: dict[str, dict[str, Any]] = defaultdict(
-            lambda: {
-                "new_members": 0,
-                "active_members": set(),
-                "receipts": 0,
-                "sales": ZERO,
-                "made_to_measure_sales": ZERO,
-                "points_issued": 0,
-                "tier_moves": 0,
-                "tasks_done": 0,
-                "tasks_overdue": 0,
-            }
-        )
-        member_key: dict[str, str] = {}
-        for m in uow.guides.members_joined(pid, since, until):
-            key = getattr(m, column) or "-"
-            rows[key]["new_members"] += 1
-        receipts = uow.guides.receipts_between(pid, since, until)
-        rules = program.guides
-        mtm = {}
-        if rules is not None and rules.made_to_measure_flag:
-            mtm = uow.guides.flagged_line_paid(
-                pid, [r.receipt_no for r in receipts], rules.made_to_measure_flag
-            )
-        for r in receipts:
-            key = getattr(r, column) or "-"
-            row = rows[key]
-            row["receipts"] += 1
-            row["active_members"].add(r.member_id)
-            row["sales"] += r.paid_net
-            row["made_to_measure_sales"] += mtm.get(r.receipt_no, ZERO)
-            row["points_issued"] += int(r.points_earned)
-            member_key[r.member_id] = key
-        for move in uow.guides.tier_moves(pid, since, until):
-            key = member_key.get(move.member_id)
-            if key is None:
-                owner = uow.members.get(pid, move.member_id)
-                key = (getattr(owner, column) if owner is not None else None) or "-"
-            rows[key]["tier_moves"] += 1
-        if by == "guide":
-            for t in uow.guides.tasks(pid, since=since, until=until):
-                key = t.guide_id or "-"
-                if t.status == "done":
-                    rows[key]["tasks_done"] += 1
-                elif t.due_at < now:
-                    rows[key]["tasks_overdue"] += 1
+        tallies = _tally(uow, stored, first, by, now)
+    rules = stored.program.guides
+    return {
+        "program": program_code,
+        "month": first.strftime("%Y-%m"),
+        "by": by,
+        "items": [_report_row(by, key, tallies[key], rules) for key in sorted(tallies)],
+    }
+
+
+def _tally(
+    uow: UnitOfWork, stored: StoredProgram, first: date, by: str, now: datetime
+) -> dict[str, _Tally]:
+    """Each group's month: members joined, receipts, sales, points, tier moves and tasks."""
+    pid = stored.program_id
+    tz = zone(stored.program.timezone)
+    start, end = month_bounds(first)
+    since, until = start_of_day(start, tz), start_of_day(end, tz)
+    column = GROUPS[by]
+    tallies: dict[str, _Tally] = defaultdict(_Tally)
+    for joined in uow.guides.members_joined(pid, since, until):
+        tallies[getattr(joined, column) or NO_GROUP].new_members += 1
+    sales = uow.guides.receipts_between(pid, since, until)
+    buyers = _add_sales(tallies, sales, column, _made_to_measure(uow, stored, sales))
+    for move in uow.guides.tier_moves(pid, since, until):
+        key = buyers.get(move.member_id) or _member_group(uow, pid, move.member_id, column)
+        tallies[key].tier_moves += 1
+    if by == "guide":
+        _add_tasks(tallies, uow.guides.tasks(pid, since=since, until=until), now)
+    return tallies
+
+
+def _made_to_measure(
+    uow: UnitOfWork, stored: StoredProgram, sales: list[Sale]
+) -> dict[str, Decimal]:
+    """The made-to-measure part of each receipt (the lines with the program's flag)."""
+    rules = stored.program.guides
+    if rules is None or not rules.made_to_measure_flag:
+        return {}
+    receipt_nos = [s.receipt_no for s in sales]
+    return uow.guides.flagged_line_paid(stored.program_id, receipt_nos, rules.made_to_measure_flag)
+
+
+def _add_sales(
+    tallies: dict[str, _Tally], sales: list[Sale], column: str, made_to_measure: dict[str, Decimal]
+) -> dict[str, str]:
+    """Adds each receipt to its group; answers each buyer's group (that of their last
+    receipt), where their tier moves count."""
+    buyers: dict[str, str] = {}
+    for sale in sales:
+        key = getattr(sale, column) or NO_GROUP
+        tally = tallies[key]
+        tally.receipts += 1
+        tally.active_members.add(sale.member_id)
+        tally.sales += sale.paid_net
+        tally.made_to_measure_sales += made_to_measure.get(sale.receipt_no, ZERO)
+        tally.points_issued += int(sale.points_earned)
+        buyers[sale.member_id] = key
+    return buyers
+
+
+def _member_group(uow: UnitOfWork, program_id: int, member_id: str, column: str) -> str:
+    """The group of a member who bought nothing in the month: their own guide, store or
+    merchant."""
+    member = uow.members.get(program_id, member_id)
+    return (getattr(member, column) if member is not None else None) or NO_GROUP
+
+
+def _add_tasks(tallies: dict[str, _Tally], tasks: list[ServiceTask], now: datetime) -> None:
+    for task in tasks:
+        tally = tallies[task.guide_id or NO_GROUP]
+        if task.status == TaskStatus.DONE:
+            tally.tasks_done += 1
+        elif task.due_at < now:
+            tally.tasks_overdue += 1
+
+
+def _report_row(by: str, key: str, tally: _Tally, rules: GuideRules | None) -> VipMonthlyRow:
+    """A group's line; by guide with the commission: on regular sales in full and on
+    made-to-measure sales the guide's share, the rest the company's."""
+    row = cast(VipMonthlyRow, {by: key})  # the group's column first, as the files show it
+    row.update(
+        {
+            "new_members": tally.new_members,
+            "active_members": len(tally.active_members),
+            "receipts": tally.receipts,
+            "sales": fmt(tally.sales),
+            "made_to_measure_sales": fmt(tally.made_to_measure_sales),
+            "points_issued": tally.points_issued,
+            "tier_moves": tally.tier_moves,
+        }
+    )
+    if by != "guide":
+        return row
     rate = rules.commission_rate if rules else Decimal(0)
     share = rules.made_to_measure_guide_share if rules else Decimal(1)
-    out = []
-    for key in sorted(rows):
-        row = rows[key]
-        regular = row["sales"] - row["made_to_measure_sales"]
-        guide_base = regular + money(row["made_to_measure_sales"] * share)
-        item = {
-            by: key,
-            "new_members": row["new_members"],
-            "active_members": len(row["active_members"]),
-            "receipts": row["receipts"],
-            "sales": fmt(row["sales"]),
-            "made_to_measure_sales": fmt(row["made_to_measure_sales"]),
-            "points_issued": row["points_issued"],
-            "tier_moves": row["tier_moves"],
+    guide_part = money(tally.made_to_measure_sales * share)
+    base = tally.sales - tally.made_to_measure_sales + guide_part
+    row.update(
+        {
+            "commission_base": fmt(base),
+            "commission": fmt(money(base * rate)),
+            "company_share_made_to_measure": fmt(tally.made_to_measure_sales - guide_part),
+            "tasks_done": tally.tasks_done,
+            "tasks_overdue": tally.tasks_overdue,
         }
-        if by == "guide":
-            item["commission_base"] = fmt(guide_base)
-            item["commission"] = fmt(money(guide_base * rate))
-            item["company_share_made_to_measure"] = fmt(
-                row["made_to_measure_sales"] - money(row["made_to_measure_sales"] * share)
-            )
-            item["tasks_done"] = row["tasks_done"]
-            item["tasks_overdue"] = row["tasks_overdue"]
-        out.append(item)
-    return {"program": program_code, "month": first.strftime("%Y-%m"), "by": by, "items": out}
+    )
+    return row

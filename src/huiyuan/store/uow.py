@@ -15,6 +15,7 @@ from .repos.jobs import JobRepo
 from .repos.ledger import LedgerRepo
 from .repos.lifecycle import LifecycleRepo
 from .repos.members import MemberRepo
+from .repos.notices import NoticeRepo
 from .repos.outbox import OutboxRepo
 from .repos.perks import PerkRepo
 from .repos.programs import ProgramRepo
@@ -48,6 +49,7 @@ class UnitOfWork:
         self.rewards = RewardRepo(conn)
         self.jobs = JobRepo(conn)
         self.outbox = OutboxRepo(conn)
+        self.notices = NoticeRepo(conn)
         self.perks = PerkRepo(conn)
         self.guides = GuideRepo(conn)
         self.identity = IdentityRepo(conn)

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, func, insert, select, update
+from sqlalchemy import Connection, and_, func, insert, select, update
 
+from ...domain.records.guides import (
+    Guide,
+    Joined,
+    NewTask,
+    Owned,
+    OwnershipChange,
+    Sale,
+    ServiceTask,
+    TierMove,
+)
 from ...domain.records.members import Member
+from ...domain.statuses import MemberStatus, TaskStatus
 from ..schema import (
     guides,
     member_history,
@@ -25,10 +37,11 @@ class GuideRepo:
     def __init__(self, conn: Connection):
         self.conn = conn
 
-    def get(self, program_id: int, guide_id: str) -> Row[Any] | None:
-        return self.conn.execute(
+    def get(self, program_id: int, guide_id: str) -> Guide | None:
+        row = self.conn.execute(
             select(guides).where(guides.c.program_id == program_id, guides.c.guide_id == guide_id)
         ).first()
+        return None if row is None else Guide(**row._mapping)
 
     def upsert(self, program_id: int, guide_id: str, values: dict[str, Any], now: datetime) -> bool:
         """True if the guide is new."""
@@ -50,21 +63,13 @@ class GuideRepo:
         )
         return False
 
-    def active(self, program_id: int) -> list[Row[Any]]:
-        return list(
-            self.conn.execute(
-                select(guides)
-                .where(guides.c.program_id == program_id, guides.c.active.is_(True))
-                .order_by(guides.c.guide_id)
-            )
+    def active(self, program_id: int) -> list[Guide]:
+        rows = self.conn.execute(
+            select(guides)
+            .where(guides.c.program_id == program_id, guides.c.active.is_(True))
+            .order_by(guides.c.guide_id)
         )
-
-    def all(self, program_id: int) -> list[Row[Any]]:
-        return list(
-            self.conn.execute(
-                select(guides).where(guides.c.program_id == program_id).order_by(guides.c.guide_id)
-            )
-        )
+        return [Guide(**row._mapping) for row in rows]
 
     def members_of(self, program_id: int, guide_id: str) -> list[Member]:
         rows = self.conn.execute(
@@ -109,8 +114,8 @@ class GuideRepo:
 
     def owned_with_last_purchase(
         self, program_id: int, after: str | None, limit: int
-    ) -> list[tuple[str, str, datetime | None, datetime | None]]:
-        """(member_id, guide_id, guide_since, last purchase) of owned members, in id order."""
+    ) -> list[Owned]:
+        """Owned members with their last purchase, in id order."""
         last = (
             select(receipts.c.member_id, func.max(receipts.c.occurred_at).label("last"))
             .where(receipts.c.program_id == program_id)
@@ -126,7 +131,7 @@ class GuideRepo:
         )
         if after is not None:
             query = query.where(members.c.member_id > after)
-        return [(r[0], r[1], r[2], r[3]) for r in self.conn.execute(query)]
+        return [Owned(*row) for row in self.conn.execute(query)]
 
     def pool(self, program_id: int) -> list[str]:
         """Active members no guide owns: the company pool."""
@@ -136,7 +141,7 @@ class GuideRepo:
                 .where(
                     members.c.program_id == program_id,
                     members.c.guide_id.is_(None),
-                    members.c.status == "active",
+                    members.c.status == MemberStatus.ACTIVE,
                 )
                 .order_by(members.c.member_id)
             ).scalars()
@@ -156,45 +161,45 @@ class GuideRepo:
                 out[member_id].add(guide_id)
         return out
 
-    def changes(self, program_id: int, member_id: str) -> list[Row[Any]]:
-        return list(
-            self.conn.execute(
-                select(ownership_changes)
-                .where(
-                    ownership_changes.c.program_id == program_id,
-                    ownership_changes.c.member_id == member_id,
-                )
-                .order_by(ownership_changes.c.change_id)
+    def changes(self, program_id: int, member_id: str) -> list[OwnershipChange]:
+        rows = self.conn.execute(
+            select(ownership_changes)
+            .where(
+                ownership_changes.c.program_id == program_id,
+                ownership_changes.c.member_id == member_id,
             )
+            .order_by(ownership_changes.c.change_id)
         )
+        return [OwnershipChange(**row._mapping) for row in rows]
 
     # -- tasks
 
-    def add_task(self, values: dict[str, Any]) -> bool:
+    def add_task(self, task: NewTask) -> bool:
         """False when a task from the same source exists (plans are idempotent)."""
         exists = self.conn.execute(
             select(service_tasks.c.task_id).where(
-                service_tasks.c.program_id == values["program_id"],
-                service_tasks.c.source == values["source"],
+                service_tasks.c.program_id == task.program_id,
+                service_tasks.c.source == task.source,
             )
         ).first()
         if exists is not None:
             return False
-        self.conn.execute(insert(service_tasks).values(**values))
+        self.conn.execute(insert(service_tasks).values(**asdict(task)))
         return True
 
-    def task(self, program_id: int, task_id: int) -> Row[Any] | None:
-        return self.conn.execute(
+    def task(self, program_id: int, task_id: int) -> ServiceTask | None:
+        row = self.conn.execute(
             select(service_tasks).where(
                 service_tasks.c.program_id == program_id, service_tasks.c.task_id == task_id
             )
         ).first()
+        return None if row is None else ServiceTask(**row._mapping)
 
     def complete_task(self, task_id: int, note: str | None, at: datetime) -> None:
         self.conn.execute(
             update(service_tasks)
             .where(service_tasks.c.task_id == task_id)
-            .values(status="done", note=note, completed_at=at)
+            .values(status=TaskStatus.DONE, note=note, completed_at=at)
         )
 
     def tasks(
@@ -203,7 +208,7 @@ class GuideRepo:
         guide_id: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
-    ) -> list[Row[Any]]:
+    ) -> list[ServiceTask]:
         query = select(service_tasks).where(service_tasks.c.program_id == program_id)
         if guide_id is not None:
             query = query.where(service_tasks.c.guide_id == guide_id)
@@ -211,30 +216,28 @@ class GuideRepo:
             query = query.where(service_tasks.c.due_at >= since)
         if until is not None:
             query = query.where(service_tasks.c.due_at < until)
-        return list(
-            self.conn.execute(query.order_by(service_tasks.c.due_at, service_tasks.c.task_id))
-        )
+        rows = self.conn.execute(query.order_by(service_tasks.c.due_at, service_tasks.c.task_id))
+        return [ServiceTask(**row._mapping) for row in rows]
 
     # -- reports
 
-    def receipts_between(self, program_id: int, since: datetime, until: datetime) -> list[Row[Any]]:
-        return list(
-            self.conn.execute(
-                select(
-                    receipts.c.receipt_no,
-                    receipts.c.member_id,
-                    receipts.c.guide_id,
-                    receipts.c.store,
-                    receipts.c.merchant,
-                    receipts.c.paid_net,
-                    receipts.c.points_earned,
-                ).where(
-                    receipts.c.program_id == program_id,
-                    receipts.c.occurred_at >= since,
-                    receipts.c.occurred_at < until,
-                )
+    def receipts_between(self, program_id: int, since: datetime, until: datetime) -> list[Sale]:
+        rows = self.conn.execute(
+            select(
+                receipts.c.receipt_no,
+                receipts.c.member_id,
+                receipts.c.guide_id,
+                receipts.c.store,
+                receipts.c.merchant,
+                receipts.c.paid_net,
+                receipts.c.points_earned,
+            ).where(
+                receipts.c.program_id == program_id,
+                receipts.c.occurred_at >= since,
+                receipts.c.occurred_at < until,
             )
         )
+        return [Sale(*row) for row in rows]
 
     def flagged_line_paid(
         self, program_id: int, receipt_nos: list[str], flag: str
@@ -260,29 +263,27 @@ class GuideRepo:
                     out[no] = out.get(no, Decimal("0.00")) + kept
         return out
 
-    def members_joined(self, program_id: int, since: datetime, until: datetime) -> list[Row[Any]]:
-        return list(
-            self.conn.execute(
-                select(
-                    members.c.member_id, members.c.guide_id, members.c.store, members.c.merchant
-                ).where(
-                    members.c.program_id == program_id,
-                    members.c.joined_at >= since,
-                    members.c.joined_at < until,
-                )
+    def members_joined(self, program_id: int, since: datetime, until: datetime) -> list[Joined]:
+        rows = self.conn.execute(
+            select(
+                members.c.member_id, members.c.guide_id, members.c.store, members.c.merchant
+            ).where(
+                members.c.program_id == program_id,
+                members.c.joined_at >= since,
+                members.c.joined_at < until,
             )
         )
+        return [Joined(*row) for row in rows]
 
-    def tier_moves(self, program_id: int, since: datetime, until: datetime) -> list[Row[Any]]:
-        return list(
-            self.conn.execute(
-                select(member_history.c.member_id, member_history.c.detail).where(
-                    and_(
-                        member_history.c.program_id == program_id,
-                        member_history.c.kind == "tier_changed",
-                        member_history.c.occurred_at >= since,
-                        member_history.c.occurred_at < until,
-                    )
+    def tier_moves(self, program_id: int, since: datetime, until: datetime) -> list[TierMove]:
+        rows = self.conn.execute(
+            select(member_history.c.member_id, member_history.c.detail).where(
+                and_(
+                    member_history.c.program_id == program_id,
+                    member_history.c.kind == "tier_changed",
+                    member_history.c.occurred_at >= since,
+                    member_history.c.occurred_at < until,
                 )
             )
         )
+        return [TierMove(*row) for row in rows]

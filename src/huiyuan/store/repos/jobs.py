@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
+from ...domain.records.jobs import JobRun
+from ...domain.statuses import JobStatus
 from ..schema import job_runs
 
 
@@ -14,14 +16,15 @@ class JobRepo:
     def __init__(self, conn: Connection):
         self.conn = conn
 
-    def get(self, program_id: int, job: str, as_of: datetime) -> Row[Any] | None:
-        return self.conn.execute(
+    def get(self, program_id: int, job: str, as_of: datetime) -> JobRun | None:
+        row = self.conn.execute(
             select(job_runs).where(
                 job_runs.c.program_id == program_id,
                 job_runs.c.job == job,
                 job_runs.c.as_of == as_of,
             )
         ).first()
+        return None if row is None else JobRun(**row._mapping)
 
     def start(self, program_id: int, job: str, as_of: datetime, now: datetime) -> None:
         self.conn.execute(
@@ -29,7 +32,7 @@ class JobRepo:
                 program_id=program_id,
                 job=job,
                 as_of=as_of,
-                status="running",
+                status=JobStatus.RUNNING,
                 processed=0,
                 detail={},
                 started_at=now,
@@ -45,14 +48,4 @@ class JobRepo:
                 job_runs.c.as_of == as_of,
             )
             .values(**values)
-        )
-
-    def recent(self, program_id: int, limit: int = 50) -> list[Row[Any]]:
-        return list(
-            self.conn.execute(
-                select(job_runs)
-                .where(job_runs.c.program_id == program_id)
-                .order_by(job_runs.c.started_at.desc())
-                .limit(limit)
-            )
         )

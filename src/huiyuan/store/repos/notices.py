@@ -1,4 +1,4 @@
-"""Who may be due a reminder or a care message: candidate queries for the notice jobs."""
+"""Who may be due a reminder or a care message, and what the notice jobs read per member."""
 
 from __future__ import annotations
 
@@ -6,64 +6,22 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, func, select, union
+from sqlalchemy import Connection, Select, func, select, union
 
+from ...domain.records.notify import TierChange
+from ...domain.reminders import Candidates
 from ..schema import lots as lots_t
-from ..schema import member_history, members, metadata, receipts
+from ..schema import member_history, members, receipts
 
 
-class NoticeQueries:
+class NoticeRepo:
     def __init__(self, conn: Connection):
         self.conn = conn
 
-    # -- candidates (each a SELECT of member ids; the job unions those it needs)
-
-    @staticmethod
-    def expiring_between(program_id: int, after: datetime, upto: datetime) -> Select[Any]:
-        return select(lots_t.c.member_id).where(
-            lots_t.c.program_id == program_id,
-            lots_t.c.remaining > 0,
-            lots_t.c.earned_at <= after,
-            lots_t.c.expires_at > after,
-            lots_t.c.expires_at <= upto,
-        )
-
-    @staticmethod
-    def tier_changed_between(program_id: int, after: datetime, upto: datetime) -> Select[Any]:
-        return select(member_history.c.member_id).where(
-            member_history.c.program_id == program_id,
-            member_history.c.kind == "tier_changed",
-            member_history.c.occurred_at > after,
-            member_history.c.occurred_at <= upto,
-        )
-
-    @staticmethod
-    def points_earned_at_least(program_id: int, points: int) -> Select[Any]:
-        return select(members.c.member_id).where(
-            members.c.program_id == program_id, members.c.points_earned_total >= points
-        )
-
-    @staticmethod
-    def spend_at_least(program_id: int, amount: Decimal) -> Select[Any]:
-        return (
-            select(receipts.c.member_id)
-            .where(receipts.c.program_id == program_id)
-            .group_by(receipts.c.member_id)
-            .having(func.sum(receipts.c.paid_net) >= amount)
-        )
-
-    @staticmethod
-    def points_at_least(program_id: int, points: int) -> Select[Any]:
-        return select(members.c.member_id).where(
-            members.c.program_id == program_id, members.c.points >= points
-        )
-
-    @staticmethod
-    def everyone(program_id: int) -> Select[Any]:
-        return select(members.c.member_id).where(members.c.program_id == program_id)
-
-    def pick(self, selects: list[Select[Any]], after: str | None, limit: int) -> list[str]:
-        """Distinct member ids from the union of `selects`, in id order after a cursor."""
+    def pick(self, program_id: int, wanted: Candidates, after: str | None, limit: int) -> list[str]:
+        """Distinct ids of the members in any group `wanted` names, in id order after a
+        cursor."""
+        selects = _selects(program_id, wanted)
         if not selects:
             return []
         both = union(*selects).subquery()
@@ -72,24 +30,26 @@ class NoticeQueries:
             query = query.where(both.c.member_id > after)
         return list(self.conn.execute(query).scalars())
 
-    # -- per member
-
     def tier_changes(
         self, program_id: int, member_id: str, after: datetime, upto: datetime
-    ) -> list[Row[Any]]:
-        return list(
-            self.conn.execute(
-                select(member_history)
-                .where(
-                    member_history.c.program_id == program_id,
-                    member_history.c.member_id == member_id,
-                    member_history.c.kind == "tier_changed",
-                    member_history.c.occurred_at > after,
-                    member_history.c.occurred_at <= upto,
-                )
-                .order_by(member_history.c.history_id)
+    ) -> list[TierChange]:
+        rows = self.conn.execute(
+            select(
+                member_history.c.history_id,
+                member_history.c.member_id,
+                member_history.c.detail,
+                member_history.c.occurred_at,
             )
+            .where(
+                member_history.c.program_id == program_id,
+                member_history.c.member_id == member_id,
+                member_history.c.kind == "tier_changed",
+                member_history.c.occurred_at > after,
+                member_history.c.occurred_at <= upto,
+            )
+            .order_by(member_history.c.history_id)
         )
+        return [TierChange(*row) for row in rows]
 
     def spend(self, program_id: int, member_id: str, upto: datetime) -> Decimal:
         total = self.conn.execute(
@@ -111,14 +71,54 @@ class NoticeQueries:
         ).scalar()
         return result
 
-    def guide(self, program_id: int, guide_id: str) -> tuple[str, str | None] | None:
-        """(name, store) of a guide, where the guides table exists (issue 8)."""
-        guides = metadata.tables.get("guides")
-        if guides is None:
-            return None
-        row = self.conn.execute(
-            select(guides.c.name, guides.c.store).where(
-                guides.c.program_id == program_id, guides.c.guide_id == guide_id
+
+def _selects(program_id: int, wanted: Candidates) -> list[Select[Any]]:
+    """One SELECT of member ids per group `wanted` names."""
+    selects = [_spend_at_least(program_id, amount) for amount in wanted.spend_at_least]
+    selects += [
+        select(members.c.member_id).where(
+            members.c.program_id == program_id, members.c.points_earned_total >= points
+        )
+        for points in wanted.points_earned_at_least
+    ]
+    if wanted.expiring is not None:
+        selects.append(_expiring_between(program_id, *wanted.expiring))
+    if wanted.tier_changed is not None:
+        after, upto = wanted.tier_changed
+        selects.append(
+            select(member_history.c.member_id).where(
+                member_history.c.program_id == program_id,
+                member_history.c.kind == "tier_changed",
+                member_history.c.occurred_at > after,
+                member_history.c.occurred_at <= upto,
             )
-        ).first()
-        return None if row is None else (row[0], row[1])
+        )
+    if wanted.points_at_least is not None:
+        selects.append(
+            select(members.c.member_id).where(
+                members.c.program_id == program_id, members.c.points >= wanted.points_at_least
+            )
+        )
+    if wanted.everyone:
+        selects.append(select(members.c.member_id).where(members.c.program_id == program_id))
+    return selects
+
+
+def _expiring_between(program_id: int, after: datetime, upto: datetime) -> Select[Any]:
+    """Members holding points alive at `after` that expire by `upto`."""
+    return select(lots_t.c.member_id).where(
+        lots_t.c.program_id == program_id,
+        lots_t.c.remaining > 0,
+        lots_t.c.earned_at <= after,
+        lots_t.c.expires_at > after,
+        lots_t.c.expires_at <= upto,
+    )
+
+
+def _spend_at_least(program_id: int, amount: Decimal) -> Select[Any]:
+    return (
+        select(receipts.c.member_id)
+        .where(receipts.c.program_id == program_id)
+        .group_by(receipts.c.member_id)
+        .having(func.sum(receipts.c.paid_net) >= amount)
+    )

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ...domain.records.notify import NotifyPrefs, OutboxMessage
+from ...domain.statuses import MessageStatus
 from ..schema import notify_prefs, outbox
 
-OPEN = ("pending", "failed")
+OPEN = (MessageStatus.PENDING, MessageStatus.FAILED)
 
 
 class OutboxRepo:
@@ -52,7 +54,7 @@ class OutboxRepo:
         limit: int,
         skip_programs: list[int],
         program_id: int | None = None,
-    ) -> list[Row[Any]]:
+    ) -> list[OutboxMessage]:
         """Takes up to `limit` due messages for this worker until `lease_until`: open, due,
         not given up, and not under another sender's live lease."""
         free = or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until <= now)
@@ -66,13 +68,14 @@ class OutboxRepo:
             )
             .order_by(outbox.c.due_at, outbox.c.message_id)
             .limit(limit)
+            # Two senders skip each other's rows on PostgreSQL; SQLite, one writer at a time,
+            # renders no FOR UPDATE.
+            .with_for_update(skip_locked=True)
         )
         if skip_programs:
             query = query.where(outbox.c.program_id.not_in(skip_programs))
         if program_id is not None:
             query = query.where(outbox.c.program_id == program_id)
-        if self.conn.dialect.name != "sqlite":
-            query = query.with_for_update(skip_locked=True)
         ids = list(self.conn.execute(query).scalars())
         if not ids:
             return []
@@ -81,13 +84,12 @@ class OutboxRepo:
             .where(outbox.c.message_id.in_(ids), free)
             .values(claimed_by=worker, claimed_until=lease_until, attempts=outbox.c.attempts + 1)
         )
-        return list(
-            self.conn.execute(
-                select(outbox)
-                .where(outbox.c.message_id.in_(ids), outbox.c.claimed_by == worker)
-                .order_by(outbox.c.due_at, outbox.c.message_id)
-            )
+        rows = self.conn.execute(
+            select(outbox)
+            .where(outbox.c.message_id.in_(ids), outbox.c.claimed_by == worker)
+            .order_by(outbox.c.due_at, outbox.c.message_id)
         )
+        return [OutboxMessage(**row._mapping) for row in rows]
 
     def _finish(self, message_id: int, worker: str, **values: Any) -> bool:
         done = self.conn.execute(
@@ -103,7 +105,12 @@ class OutboxRepo:
 
     def mark_sent(self, message_id: int, worker: str, now: datetime, ref: str | None) -> bool:
         return self._finish(
-            message_id, worker, status="sent", sent_at=now, provider_ref=ref, last_error=None
+            message_id,
+            worker,
+            status=MessageStatus.SENT,
+            sent_at=now,
+            provider_ref=ref,
+            last_error=None,
         )
 
     def mark_failed(
@@ -116,14 +123,22 @@ class OutboxRepo:
     ) -> bool:
         if retry_at is None:
             return self._finish(
-                message_id, worker, status="failed", last_error=error[:1000], gave_up_at=now
+                message_id,
+                worker,
+                status=MessageStatus.FAILED,
+                last_error=error[:1000],
+                gave_up_at=now,
             )
         return self._finish(
-            message_id, worker, status="failed", last_error=error[:1000], due_at=retry_at
+            message_id,
+            worker,
+            status=MessageStatus.FAILED,
+            last_error=error[:1000],
+            due_at=retry_at,
         )
 
     def mark_skipped(self, message_id: int, worker: str, reason: str) -> bool:
-        return self._finish(message_id, worker, status="skipped", last_error=reason)
+        return self._finish(message_id, worker, status=MessageStatus.SKIPPED, last_error=reason)
 
     def release(self, message_id: int, worker: str, due_at: datetime) -> bool:
         """Hands a claimed message back untried (quiet hours began): the try is not counted."""
@@ -131,12 +146,13 @@ class OutboxRepo:
 
     # -- staff
 
-    def get(self, program_id: int, message_id: int) -> Row[Any] | None:
-        return self.conn.execute(
+    def get(self, program_id: int, message_id: int) -> OutboxMessage | None:
+        row = self.conn.execute(
             select(outbox).where(
                 outbox.c.program_id == program_id, outbox.c.message_id == message_id
             )
         ).first()
+        return None if row is None else OutboxMessage(**row._mapping)
 
     def search(
         self,
@@ -146,7 +162,7 @@ class OutboxRepo:
         kind: str | None,
         limit: int,
         before: int | None,
-    ) -> list[Row[Any]]:
+    ) -> list[OutboxMessage]:
         query = select(outbox).where(outbox.c.program_id == program_id)
         if status is not None:
             query = query.where(outbox.c.status == status)
@@ -156,7 +172,8 @@ class OutboxRepo:
             query = query.where(outbox.c.kind == kind)
         if before is not None:
             query = query.where(outbox.c.message_id < before)
-        return list(self.conn.execute(query.order_by(outbox.c.message_id.desc()).limit(limit)))
+        rows = self.conn.execute(query.order_by(outbox.c.message_id.desc()).limit(limit))
+        return [OutboxMessage(**row._mapping) for row in rows]
 
     def counts(self, program_id: int) -> dict[str, int]:
         rows = self.conn.execute(
@@ -174,7 +191,7 @@ class OutboxRepo:
                 and_(
                     outbox.c.program_id == program_id,
                     outbox.c.message_id == message_id,
-                    outbox.c.status == "failed",
+                    outbox.c.status == MessageStatus.FAILED,
                 )
             )
             .values(gave_up_at=None, due_at=now, attempts=0, claimed_by=None, claimed_until=None)
@@ -183,12 +200,13 @@ class OutboxRepo:
 
     # -- preferences
 
-    def prefs(self, program_id: int, member_id: str) -> Row[Any] | None:
-        return self.conn.execute(
+    def prefs(self, program_id: int, member_id: str) -> NotifyPrefs | None:
+        row = self.conn.execute(
             select(notify_prefs).where(
                 notify_prefs.c.program_id == program_id, notify_prefs.c.member_id == member_id
             )
         ).first()
+        return None if row is None else NotifyPrefs(**row._mapping)
 
     def save_prefs(self, program_id: int, member_id: str, values: dict[str, Any]) -> None:
         done = self.conn.execute(
