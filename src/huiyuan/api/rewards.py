@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ..services import perks, redemptions
+from ..services import perks, redemptions, shared_accounts
 from ..services.inputs import (
     AccountUserIn,
     DeliveryQuoteIn,
@@ -96,12 +96,12 @@ def draws(program: str, member_id: Ref, ctx: Ctx, _: Reader) -> Draws:
 def add_account_user(
     program: str, member_id: Ref, body: AccountUserIn, ctx: Ctx, _: Manager
 ) -> AccountUserAdded:
-    return perks.add_account_user(ctx, program, member_id, body)
+    return shared_accounts.add_account_user(ctx, program, member_id, body)
 
 
 @router.get(M + "/account-users", response_model=AccountUsers, responses=READ)
 def account_users(program: str, member_id: Ref, ctx: Ctx, _: Reader) -> AccountUsers:
-    return perks.account_users(ctx, program, member_id)
+    return shared_accounts.account_users(ctx, program, member_id)
 
 
 @router.post(

@@ -1,5 +1,5 @@
-"""Member entitlements (生日礼品, 生日月服务, 节日礼品, 免费服务), the points lottery, authorised
-users of a shared account with their consent records, and priced services (delivery)."""
+"""Member entitlements (生日礼品, 生日月服务, 节日礼品, 免费服务), the points lottery and priced
+services (delivery)."""
 
 from __future__ import annotations
 
@@ -11,33 +11,21 @@ from typing import cast
 
 from ..domain.calendar import MonthDay, business_date, zone
 from ..domain.entitlements import USED_UP, claimable, remaining
-from ..domain.identity import normalize_mobile, normalize_resident_id
 from ..domain.ledger import EntryKind
 from ..domain.lottery import roll, wins
 from ..domain.money import fmt, money
-from ..domain.program import Entitlement, EntitlementPeriod, Lottery, SharedAccounts
+from ..domain.program import Entitlement, EntitlementPeriod, Lottery
 from ..domain.records.members import Member
-from ..domain.records.rewards import AccountUser, EntitlementUse, LotteryDraw
-from ..domain.statuses import AccountUserStatus
+from ..domain.records.rewards import EntitlementUse, LotteryDraw
 from ..errors import Invalid, NotFound
-from ..security import mask_phone
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from . import ledger
 from .context import Context, require_member, require_program
 from .idempotency import replay, run_once
-from .inputs import (
-    AccountUserIn,
-    DeliveryQuoteIn,
-    EntitlementUseIn,
-    LotteryDrawIn,
-    moment,
-)
+from .inputs import DeliveryQuoteIn, EntitlementUseIn, LotteryDrawIn, moment
 from .redemptions import ID_CHECK_REQUIRED, RETRIES, issue_voucher, require_active
 from .results.rewards import (
-    AccountUserAdded,
-    AccountUserItem,
-    AccountUsers,
     DeliveryQuote,
     Drawn,
     DrawRecord,
@@ -124,32 +112,7 @@ def use_entitlement(
             return cast(EntitlementUsed, first)
         require_active(member)
         period_key = _claim(uow, stored, member, ent, data, at)
-        voucher_code = None
-        if ent.voucher_value is not None:
-            voucher_code = issue_voucher(
-                uow,
-                stored,
-                member_id,
-                ent.code,
-                ent.voucher_value,
-                at,
-                ent.voucher_valid_days,
-                data.use_no,
-            )
-        uow.perks.add_use(
-            EntitlementUse(
-                program_id=stored.program_id,
-                use_no=data.use_no,
-                member_id=member_id,
-                code=ent.code,
-                period_key=period_key,
-                voucher_code=voucher_code,
-                id_checked=data.id_checked,
-                occurred_at=at,
-                recorded_at=now,
-                actor=actor,
-            )
-        )
+        voucher_code = _consume(uow, stored, member_id, ent, period_key, data, at, now, actor)
         return {
             "use_no": data.use_no,
             "entitlement": ent.code,
@@ -181,6 +144,40 @@ def _claim(
     if remaining(ent, used) == 0:
         raise Invalid("本期已领取 / already used in this period", code="already_used")
     return claim.period_key
+
+
+def _consume(
+    uow: UnitOfWork,
+    stored: StoredProgram,
+    member_id: str,
+    ent: Entitlement,
+    period_key: str,
+    data: EntitlementUseIn,
+    at: datetime,
+    now: datetime,
+    actor: str | None,
+) -> str | None:
+    """Records the use, with the voucher it issues if any (its code)."""
+    voucher_code = None
+    if ent.voucher_value is not None:
+        valid_days = ent.voucher_valid_days
+        voucher_code = issue_voucher(
+            uow, stored, member_id, ent.code, ent.voucher_value, at, valid_days, data.use_no
+        )
+    use = EntitlementUse(
+        program_id=stored.program_id,
+        use_no=data.use_no,
+        member_id=member_id,
+        code=ent.code,
+        period_key=period_key,
+        voucher_code=voucher_code,
+        id_checked=data.id_checked,
+        occurred_at=at,
+        recorded_at=now,
+        actor=actor,
+    )
+    uow.perks.add_use(use)
+    return voucher_code
 
 
 # ----------------------------------------------------------------------------- lottery
@@ -310,95 +307,6 @@ def _draw_item(d: LotteryDraw) -> DrawRecord:
         "points": int(d.points),
         "verified": str(again) == d.roll and (wins(again, Decimal(d.win_rate)) or not d.won),
     }
-
-
-# ----------------------------------------------------------------------------- shared accounts
-
-
-def _shared(stored: StoredProgram) -> SharedAccounts:
-    shared = stored.program.shared_accounts
-    if shared is None:
-        raise Invalid("本方案不支持共享账户 / no shared accounts here", code="not_offered")
-    return shared
-
-
-def add_account_user(
-    ctx: Context, program_code: str, member_id: str, data: AccountUserIn
-) -> AccountUserAdded:
-    now = ctx.now()
-    with ctx.uow() as uow:
-        stored = require_program(uow, program_code)
-        shared = _shared(stored)
-        require_member(uow, stored.program_id, member_id, lock=True)
-        mobile, id_number = _identity(data)
-        users = uow.perks.users(stored.program_id, member_id)
-        if len([u for u in users if u.status == AccountUserStatus.ACTIVE]) >= shared.max_users:
-            raise Invalid(
-                f"授权人数已满 {shared.max_users} / at most {shared.max_users} users",
-                code="too_many_users",
-            )
-        user_no = f"U{len(users) + 1:03d}"
-        at = moment(data.occurred_at, now)
-        user = _new_user(ctx, stored.program_id, member_id, user_no, data, mobile, id_number, at)
-        uow.perks.add_user(user)
-        uow.commit()
-        return {"user_no": user_no, "name": data.name, "mobile": user.mobile_masked}
-
-
-def _new_user(
-    ctx: Context,
-    program_id: int,
-    member_id: str,
-    user_no: str,
-    data: AccountUserIn,
-    mobile: str,
-    id_number: str,
-    at: datetime,
-) -> AccountUser:
-    """The user as kept: personal data sealed, the mobile also masked for display."""
-    masked = mask_phone(mobile)
-    assert masked is not None  # a normalised mobile number is never empty
-    return AccountUser(
-        program_id=program_id,
-        member_id=member_id,
-        user_no=user_no,
-        name=data.name,
-        mobile_enc=_sealed(ctx, mobile),
-        mobile_masked=masked,
-        id_number_enc=_sealed(ctx, id_number),
-        address_enc=_sealed(ctx, data.address),
-        status=AccountUserStatus.ACTIVE,
-        added_at=at,
-    )
-
-
-def _sealed(ctx: Context, text: str) -> str:
-    sealed = ctx.sealer.seal(text)
-    assert sealed is not None  # only empty text seals to nothing, and the input has none
-    return sealed
-
-
-def _identity(data: AccountUserIn) -> tuple[str, str]:
-    """The user's mobile and resident ID number, normalised; refused when either is invalid."""
-    mobile = normalize_mobile(data.mobile)
-    if mobile is None:
-        raise Invalid("手机号无效 / not a valid mobile number", code="invalid_phone")
-    id_number = normalize_resident_id(data.id_number)
-    if id_number is None:
-        raise Invalid("身份证号码校验失败 / invalid resident ID number", code="invalid_id_number")
-    return mobile, id_number
-
-
-def account_users(ctx: Context, program_code: str, member_id: str) -> AccountUsers:
-    with ctx.uow(write=False) as uow:
-        stored = require_program(uow, program_code)
-        require_member(uow, stored.program_id, member_id)
-        users = uow.perks.users(stored.program_id, member_id)
-    items: list[AccountUserItem] = [
-        {"user_no": u.user_no, "name": u.name, "mobile": u.mobile_masked, "status": u.status.value}
-        for u in users
-    ]
-    return {"items": items}
 
 
 # ----------------------------------------------------------------------------- priced services

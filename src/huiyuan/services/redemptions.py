@@ -10,7 +10,7 @@ from typing import cast
 from ..domain.calendar import business_date, start_of_day, zone
 from ..domain.ledger import EntryKind
 from ..domain.money import fmt
-from ..domain.program import Reward, RewardKind, Rewards
+from ..domain.program import Program, Reward, RewardKind, Rewards
 from ..domain.records.members import Member
 from ..domain.records.rewards import Redemption, Voucher
 from ..domain.rewards import in_window, redemption_price, voucher_ends
@@ -139,60 +139,34 @@ def _redeem(
     now: datetime,
     actor: str | None,
 ) -> Redeemed:
-    program = stored.program
+    pid, no = stored.program_id, data.redemption_no
     member = _redeemer(uow, stored, data, at)
-    reward = _reward_for(program.rewards, data.reward, member)
-    day = business_date(at, zone(program.timezone))
-    if program.rewards.windows and in_window(program.rewards.windows, day) is None:
-        raise Invalid(
-            "不在积分兑换活动期内 / redemption is closed outside the redemption window",
-            code="outside_redemption_window",
-        )
-    points, value = redemption_price(reward, data.quantity, data.points)
-    _check_terms(program.rewards, data, points, day)
-    pid = stored.program_id
+    mid = member.member_id
+    reward = _reward_for(stored.program.rewards, data.reward, member)
+    points, value = _priced(stored.program, reward, data, at)
     if reward.stock is not None and not uow.rewards.take_stock(
         pid, reward.code, reward.stock, data.quantity
     ):
         raise Invalid("礼品库存不足 / out of stock", code="out_of_stock")
-    posting = ledger.Posting(
-        pid, member.member_id, at, now, ref=data.redemption_no, reason=reward.code
-    )
+    posting = ledger.Posting(pid, mid, at, now, ref=no, reason=reward.code)
     ledger.debit(uow, posting, points, EntryKind.REDEEM)
-    record_consent(
-        ctx,
-        uow,
-        stored,
-        member.member_id,
-        data.account_user,
-        data.consent,
-        "redemption",
-        data.redemption_no,
-        at,
-    )
+    record_consent(ctx, uow, stored, mid, data.account_user, data.consent, "redemption", no, at)
     voucher_code = None
     if reward.kind is RewardKind.VOUCHER:
         voucher_code = issue_voucher(
-            uow,
-            stored,
-            member.member_id,
-            reward.code,
-            value,
-            at,
-            reward.valid_days,
-            data.redemption_no,
+            uow, stored, mid, reward.code, value, at, reward.valid_days, no
         )
     uow.rewards.add_redemption(
         _redemption(pid, member, reward, data, points, value, voucher_code, at, now, actor)
     )
     return {
-        "redemption_no": data.redemption_no,
+        "redemption_no": no,
         "reward": reward.code,
         "kind": reward.kind.value,
         "points": points,
         "value": fmt(value),
         "voucher_code": voucher_code,
-        "balance": _balance(uow, pid, member.member_id),
+        "balance": _balance(uow, pid, mid),
     }
 
 
@@ -216,6 +190,23 @@ def _reward_for(rules: Rewards, code: str, member: Member) -> Reward:
             code="tier_not_eligible",
         )
     return reward
+
+
+def _priced(
+    program: Program, reward: Reward, data: RedemptionIn, at: datetime
+) -> tuple[int, Decimal]:
+    """(points, money value) of the redemption asked for, refused outside the redemption
+    window or the program's terms."""
+    rules = program.rewards
+    day = business_date(at, zone(program.timezone))
+    if rules.windows and in_window(rules.windows, day) is None:
+        raise Invalid(
+            "不在积分兑换活动期内 / redemption is closed outside the redemption window",
+            code="outside_redemption_window",
+        )
+    points, value = redemption_price(reward, data.quantity, data.points)
+    _check_terms(rules, data, points, day)
+    return points, value
 
 
 def _check_terms(rules: Rewards, data: RedemptionIn, points: int, day: date) -> None:
