@@ -57,7 +57,8 @@ def transfer(program: str, body: TransferIn, ctx: Ctx, _: Till) -> Transferred:
     return redemptions.transfer(ctx, program, body)
 
 
-# MomentIn, not AwareDatetime: a year-1 or year-9999 as_of overflowed date arithmetic (a 500).
+# MomentIn, not AwareDatetime: it refuses years outside 1900-8999 (typing mistakes, on which
+# date arithmetic would overflow) as bad input.
 @router.get(M + "/entitlements", response_model=Entitlements, responses=READ)
 def entitlements(
     program: str, member_id: Ref, ctx: Ctx, _: Reader, as_of: MomentIn | None = None

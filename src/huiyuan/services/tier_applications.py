@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from ..domain.calendar import zone
 from ..domain.money import fmt
@@ -23,6 +22,7 @@ from .idempotency import run_once
 from .inputs import DecisionIn, TierApplicationIn, moment
 from .results.rewards import TierApplications, TierApplicationView
 from .tier_review import Measure, change_tier
+from .tokens import Caller
 
 KIND = "tier_application"
 
@@ -78,7 +78,7 @@ def _check(uow: UnitOfWork, stored: StoredProgram, row: Member, tier: Tier, at: 
 
 
 def apply(
-    ctx: Context, program_code: str, member_id: str, data: TierApplicationIn, caller: Any
+    ctx: Context, program_code: str, member_id: str, data: TierApplicationIn, caller: Caller
 ) -> TierApplicationView:
     now = ctx.now()
     at = moment(data.occurred_at, now)
@@ -174,7 +174,7 @@ def decide(
     application_no: str,
     approve: bool,
     data: DecisionIn,
-    caller: Any,
+    caller: Caller,
 ) -> TierApplicationView:
     """A manager's decision on a pending application; the reviewer is recorded. Sending the
     same decision again answers with the application; the other decision is 409."""
