@@ -1,4 +1,4 @@
-"""Many clients spending at once (issue 4): threads call the services against SQLite (writers
+"""Many clients spending at once: threads call the services against SQLite (writers
 serialised by BEGIN IMMEDIATE and a busy timeout) and PostgreSQL (row locks on the member, a
 guarded UPDATE on the stock row).
 

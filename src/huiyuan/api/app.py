@@ -13,11 +13,20 @@ from .jobs import router as jobs_router
 from .lifecycle import router as lifecycle_router
 from .logmask import install_log_masking
 from .notify import router as notify_router
-from .perks import router as perks_router
+from .rewards import router as rewards_router
 from .routes import _program_code, router
+from .value import router as value_router
 
-# Area routers beside the core routes (members, purchases, rewards in routes.py).
-ROUTERS = [jobs_router, perks_router, guides_router, cards_router, lifecycle_router, notify_router]
+# Area routers beside the core routes (members and purchases in routes.py).
+ROUTERS = [
+    jobs_router,
+    rewards_router,
+    value_router,
+    guides_router,
+    cards_router,
+    lifecycle_router,
+    notify_router,
+]
 
 
 def create_app(ctx: Context) -> FastAPI:

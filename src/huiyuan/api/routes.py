@@ -10,18 +10,16 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import Invalid, NotFound
-from ..services import accounts, awards, checkout, members, programs, redemptions, returns
+from ..services import accounts, awards, checkout, members, programs, returns
 from ..services.inputs import (
     ActivateIn,
     CheckInIn,
     MemberIn,
     MomentIn,
     PurchaseIn,
-    RedemptionIn,
     Ref,
     ReturnIn,
     ReviewIn,
-    TransferIn,
 )
 from .deps import Ctx, Enroller, Manager, Reader, Till
 from .language import localize_receipt
@@ -151,21 +149,6 @@ def check_in(
 @router.post(P + "/purchases/{receipt_no}/reviews", status_code=201)
 def review(program: str, receipt_no: Ref, body: ReviewIn, ctx: Ctx, _: Till) -> dict[str, Any]:
     return awards.review(ctx, program, receipt_no, body.line_no, body.occurred_at)
-
-
-@router.get(P + "/rewards")
-def rewards(program: str, ctx: Ctx, _: Reader) -> dict[str, Any]:
-    return redemptions.catalogue(ctx, program)
-
-
-@router.post(P + "/redemptions", status_code=201)
-def redeem(program: str, body: RedemptionIn, ctx: Ctx, caller: Till) -> dict[str, Any]:
-    return redemptions.redeem(ctx, program, body, caller.actor)
-
-
-@router.post(P + "/transfers", status_code=201)
-def transfer(program: str, body: TransferIn, ctx: Ctx, _: Till) -> dict[str, Any]:
-    return redemptions.transfer(ctx, program, body)
 
 
 @router.get(P + "/members/{member_id}/vouchers")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar as _cal
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from ..errors import Invalid
@@ -14,15 +14,23 @@ from .receipt import MemberContext, PricedLine
 NOTE_OFFSET_NOT_ELIGIBLE = "该商品不能用积分抵扣 / points cannot pay for this item"
 
 
-def in_window(windows: tuple[Window, ...], day: date) -> bool:
-    if not windows:
-        return True
+def in_window(windows: tuple[Window, ...], day: date) -> tuple[date, date] | None:
+    """(first, last day) of the redemption window `day` is in; None outside every window.
+    Without windows there is no window to be in, though a program without them redeems all
+    year: the caller says which it means."""
     for w in windows:
         if day.month in w.months:
             last = _cal.monthrange(day.year, day.month)[1]
-            if day.day > last - w.last_days:
-                return True
-    return False
+            first = max(1, last - w.last_days + 1)
+            if day.day >= first:
+                return date(day.year, day.month, first), date(day.year, day.month, last)
+    return None
+
+
+def voucher_ends(issued: date, valid_days: int | None) -> date | None:
+    """The business day from which a voucher issued on `issued` is no longer valid; None: it
+    does not expire."""
+    return issued + timedelta(days=valid_days) if valid_days else None
 
 
 def redemption_price(reward: Reward, quantity: int, points: int | None) -> tuple[int, Decimal]:
@@ -69,7 +77,19 @@ def apply_offset(
         )
     value = offset_value(offset, points)
     eligible = [pl for pl in lines if eligible_for_offset(offset, pl, ctx)]
-    base = sum((pl.after_benefits for pl in eligible), ZERO)
+    _check_cap(offset, value, sum((pl.after_benefits for pl in eligible), ZERO))
+    shares = split_pro_rata(value, [pl.after_benefits for pl in eligible])
+    for pl, share in zip(eligible, shares, strict=True):
+        pl.offset = share
+    for pl in lines:
+        if pl not in eligible:
+            pl.note(NOTE_OFFSET_NOT_ELIGIBLE)
+    return value
+
+
+def _check_cap(offset: Offset, value: Decimal, base: Decimal) -> None:
+    """Refuses an offset worth more than its cap share of the eligible lines (`base`), telling
+    the most points that fit."""
     cap = base if offset.cap_share is None else money(base * offset.cap_share)
     if value > cap:
         most = floor_points(Decimal(cap) * offset.points / offset.value)
@@ -80,13 +100,6 @@ def apply_offset(
             code="offset_cap_exceeded",
             max_points=most,
         )
-    shares = split_pro_rata(value, [pl.after_benefits for pl in eligible])
-    for pl, share in zip(eligible, shares, strict=True):
-        pl.offset = share
-    for pl in lines:
-        if pl not in eligible:
-            pl.note(NOTE_OFFSET_NOT_ELIGIBLE)
-    return value
 
 
 def apply_vouchers(lines: list[PricedLine], value: Decimal) -> Decimal:

@@ -33,6 +33,11 @@ class ApplicationStatus(StrEnum):
     REFUSED = "refused"
 
 
+class AccountUserStatus(StrEnum):
+    ACTIVE = "active"  # may earn into a shared account, and spend with the holder's consent
+    REVOKED = "revoked"
+
+
 class TaskStatus(StrEnum):
     OPEN = "open"
     DONE = "done"

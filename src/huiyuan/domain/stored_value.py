@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from .calendar import add_months
 from .money import ZERO, floor_points, money
 from .program import DepositAccrual, ReferralReward
 
 
-class Kind:
+class Kind(StrEnum):
     """Stored-value entry kinds; the sign of each is fixed."""
 
     DEPOSIT = "deposit"  # +

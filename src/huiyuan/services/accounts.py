@@ -66,7 +66,7 @@ def vouchers(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
         now = ctx.now()
         items = []
         for v in uow.rewards.member_vouchers(stored.program_id, member_id):
-            status = v.status
+            status: str = v.status
             if status == "issued" and v.valid_until is not None and now >= v.valid_until:
                 status = "expired"
             items.append(

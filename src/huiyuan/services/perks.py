@@ -1,71 +1,88 @@
-"""Member entitlements (生日礼品, 生日月服务, 节日礼品, 免费服务), the points lottery, authorised
-users of a shared account with their consent records, and priced services (delivery)."""
+"""Member entitlements (生日礼品, 生日月服务, 节日礼品, 免费服务), the points lottery and priced
+services (delivery)."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import cast
 
-from sqlalchemy.exc import IntegrityError
-
-from ..domain.calendar import MonthDay, business_date, start_of_day, zone
-from ..domain.entitlements import claimable
-from ..domain.identity import normalize_mobile, normalize_resident_id
+from ..domain.calendar import MonthDay, business_date, zone
+from ..domain.entitlements import USED_UP, claimable, remaining
 from ..domain.ledger import EntryKind
 from ..domain.lottery import roll, wins
 from ..domain.money import fmt, money
-from ..errors import Conflict, Invalid, NotFound
-from ..security import mask_phone
+from ..domain.program import Entitlement, EntitlementPeriod, Lottery
+from ..domain.records.members import Member
+from ..domain.records.rewards import EntitlementUse, LotteryDraw
+from ..errors import Invalid, NotFound
+from ..store.repos.programs import StoredProgram
+from ..store.uow import UnitOfWork
 from . import ledger
 from .context import Context, require_member, require_program
-from .idempotency import replay
-from .inputs import (
-    AccountUserIn,
-    DeliveryQuoteIn,
-    EntitlementUseIn,
-    LotteryDrawIn,
-    moment,
+from .idempotency import replay, run_once
+from .inputs import DeliveryQuoteIn, EntitlementUseIn, LotteryDrawIn, moment
+from .redemptions import ID_CHECK_REQUIRED, RETRIES, issue_voucher, require_active
+from .results.rewards import (
+    DeliveryQuote,
+    Drawn,
+    DrawRecord,
+    Draws,
+    EntitlementItem,
+    Entitlements,
+    EntitlementUsed,
 )
-from .redemptions import ID_CHECK_REQUIRED, RETRIES, issue_voucher
 
 # ----------------------------------------------------------------------------- entitlements
 
 
+def _birthday(member: Member) -> MonthDay | None:
+    return MonthDay.parse(member.birthday) if member.birthday else None
+
+
+def _used(
+    uow: UnitOfWork, program_id: int, member_id: str, ent: Entitlement, period_key: str | None
+) -> int:
+    """How often the member claimed the entitlement in the period (0 for a standing service:
+    its uses are not counted against anything)."""
+    if period_key is None or ent.period is EntitlementPeriod.UNLIMITED:
+        return 0
+    return uow.perks.uses(program_id, member_id, ent.code, period_key)
+
+
 def list_entitlements(
     ctx: Context, program_code: str, member_id: str, as_of: datetime | None
-) -> dict[str, Any]:
+) -> Entitlements:
     at = as_of or ctx.now()
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
-        row = require_member(uow, stored.program_id, member_id)
+        member = require_member(uow, stored.program_id, member_id)
         day = business_date(at, zone(stored.program.timezone))
-        birthday = MonthDay.parse(row.birthday) if row.birthday else None
-        items = []
-        for ent in stored.program.entitlements:
-            c = claimable(ent, row.tier, birthday, day)
-            used = (
-                uow.perks.uses(stored.program_id, member_id, ent.code, c.period_key)
-                if c.period_key
-                else 0
-            )
-            unlimited = ent.period.value == "unlimited"
-            left = None if unlimited else max(ent.per_period - used, 0)
-            items.append(
-                {
-                    "code": ent.code,
-                    "name": ent.name,
-                    "name_en": ent.name_en,
-                    "period": ent.period.value,
-                    "available": c.period_key is not None and (unlimited or bool(left)),
-                    "remaining": left if c.period_key else 0,
-                    "reason": c.reason or (None if unlimited or left else "本期已用完 / used up"),
-                    "voucher_value": fmt(ent.voucher_value) if ent.voucher_value else None,
-                    "needs_id_check": ent.needs_id_check,
-                }
-            )
+        items = [
+            _entitlement_item(uow, stored.program_id, member, ent, day)
+            for ent in stored.program.entitlements
+        ]
         return {"member_id": member_id, "as_of": at.isoformat(), "items": items}
+
+
+def _entitlement_item(
+    uow: UnitOfWork, program_id: int, member: Member, ent: Entitlement, day: date
+) -> EntitlementItem:
+    claim = claimable(ent, member.tier, _birthday(member), day)
+    left = remaining(ent, _used(uow, program_id, member.member_id, ent, claim.period_key))
+    return {
+        "code": ent.code,
+        "name": ent.name,
+        "name_en": ent.name_en,
+        "period": ent.period.value,
+        "available": claim.period_key is not None and left != 0,
+        "remaining": left if claim.period_key else 0,
+        "reason": claim.reason or (None if left != 0 else USED_UP),
+        "voucher_value": fmt(ent.voucher_value) if ent.voucher_value else None,
+        "needs_id_check": ent.needs_id_check,
+    }
 
 
 def use_entitlement(
@@ -75,262 +92,227 @@ def use_entitlement(
     code: str,
     data: EntitlementUseIn,
     actor: str | None,
-) -> dict[str, Any]:
+) -> EntitlementUsed:
     now = ctx.now()
     at = moment(data.occurred_at, now)
     # The member and entitlement in the path are part of what was asked: the same number sent
     # for another one is a different request (409 number_reused), not a resend.
     fingerprint = ctx.fingerprint(data, member_id, code)
-    with ctx.uow() as uow:
-        stored = require_program(uow, program_code)
-        pid = stored.program_id
-        first = replay(uow, pid, "entitlement", data.use_no, fingerprint)
-        if first is not None:
-            return first
+
+    def work(uow: UnitOfWork, stored: StoredProgram) -> EntitlementUsed:
         ent = next((e for e in stored.program.entitlements if e.code == code), None)
         if ent is None:
             raise NotFound(f"没有该权益 / no entitlement {code!r}", code="entitlement_not_found")
-        row = require_member(uow, stored.program_id, member_id, lock=True)
+        member = require_member(uow, stored.program_id, member_id, lock=True)
         # Look again under the member lock: the same use_no sent by two clients at once both
-        # passed the first look, and the second must answer as the first did.
-        first = replay(uow, pid, "entitlement", data.use_no, fingerprint)
+        # passed the first look, and the second must answer as the first did (recording the
+        # answer again then meets the first's key, and run_once answers from it).
+        first = replay(uow, stored.program_id, "entitlement", data.use_no, fingerprint)
         if first is not None:
-            return first
-        if row.status != "active":
-            raise Invalid("会员未开通或已停用 / membership not active", code="member_not_active")
-        tz = zone(stored.program.timezone)
-        day = business_date(at, tz)
-        birthday = MonthDay.parse(row.birthday) if row.birthday else None
-        c = claimable(ent, row.tier, birthday, day)
-        if c.period_key is None:
-            raise Invalid(f"当前不能领取：{c.reason}", code="not_entitled")
-        if ent.needs_id_check and not data.id_checked:
-            raise Invalid(ID_CHECK_REQUIRED, code="id_check_required")
-        if ent.period.value != "unlimited":
-            used = uow.perks.uses(pid, member_id, ent.code, c.period_key)
-            if used >= ent.per_period:
-                raise Invalid("本期已领取 / already used in this period", code="already_used")
-        voucher_code = None
-        if ent.voucher_value is not None:
-            valid_until = None
-            if ent.voucher_valid_days:
-                valid_until = start_of_day(day + timedelta(days=ent.voucher_valid_days), tz)
-            voucher_code = issue_voucher(
-                uow, pid, member_id, ent.code, ent.voucher_value, at, valid_until, data.use_no
-            )
-        uow.perks.add_use(
-            {
-                "program_id": pid,
-                "use_no": data.use_no,
-                "member_id": member_id,
-                "code": ent.code,
-                "period_key": c.period_key,
-                "voucher_code": voucher_code,
-                "id_checked": data.id_checked,
-                "occurred_at": at,
-                "recorded_at": now,
-                "actor": actor,
-            }
-        )
-        answer = {
+            return cast(EntitlementUsed, first)
+        require_active(member)
+        period_key = _claim(uow, stored, member, ent, data, at)
+        voucher_code = _consume(uow, stored, member_id, ent, period_key, data, at, now, actor)
+        return {
             "use_no": data.use_no,
             "entitlement": ent.code,
-            "period": c.period_key,
+            "period": period_key,
             "voucher_code": voucher_code,
             "voucher_value": fmt(ent.voucher_value) if ent.voucher_value else None,
         }
-        uow.requests.put(pid, "entitlement", data.use_no, fingerprint, 201, answer, now)
-        uow.commit()
-        return answer
+
+    return run_once(ctx, program_code, "entitlement", data.use_no, fingerprint, work)
+
+
+def _claim(
+    uow: UnitOfWork,
+    stored: StoredProgram,
+    member: Member,
+    ent: Entitlement,
+    data: EntitlementUseIn,
+    at: datetime,
+) -> str:
+    """The period a claim at `at` uses up, refused when it is not claimable then, the staff
+    did not check the ID it needs, or the period's claims are used up."""
+    day = business_date(at, zone(stored.program.timezone))
+    claim = claimable(ent, member.tier, _birthday(member), day)
+    if claim.period_key is None:
+        raise Invalid(f"当前不能领取：{claim.reason}", code="not_entitled")
+    if ent.needs_id_check and not data.id_checked:
+        raise Invalid(ID_CHECK_REQUIRED, code="id_check_required")
+    used = _used(uow, stored.program_id, member.member_id, ent, claim.period_key)
+    if remaining(ent, used) == 0:
+        raise Invalid("本期已领取 / already used in this period", code="already_used")
+    return claim.period_key
+
+
+def _consume(
+    uow: UnitOfWork,
+    stored: StoredProgram,
+    member_id: str,
+    ent: Entitlement,
+    period_key: str,
+    data: EntitlementUseIn,
+    at: datetime,
+    now: datetime,
+    actor: str | None,
+) -> str | None:
+    """Records the use, with the voucher it issues if any (its code)."""
+    voucher_code = None
+    if ent.voucher_value is not None:
+        valid_days = ent.voucher_valid_days
+        voucher_code = issue_voucher(
+            uow, stored, member_id, ent.code, ent.voucher_value, at, valid_days, data.use_no
+        )
+    use = EntitlementUse(
+        program_id=stored.program_id,
+        use_no=data.use_no,
+        member_id=member_id,
+        code=ent.code,
+        period_key=period_key,
+        voucher_code=voucher_code,
+        id_checked=data.id_checked,
+        occurred_at=at,
+        recorded_at=now,
+        actor=actor,
+    )
+    uow.perks.add_use(use)
+    return voucher_code
 
 
 # ----------------------------------------------------------------------------- lottery
 
 
-def draw(ctx: Context, program_code: str, member_id: str, data: LotteryDrawIn) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Outcome:
+    seed: str
+    rolled: Decimal
+    won: bool
+    prize: str | None
+    note: str | None
+
+
+def draw(ctx: Context, program_code: str, member_id: str, data: LotteryDrawIn) -> Drawn:
     now = ctx.now()
     at = moment(data.occurred_at, now)
     fingerprint = ctx.fingerprint(data, member_id)  # the member is part of what was asked
-    # As in redemptions.redeem: the first draws of a prize race to create its stock row on
-    # PostgreSQL, and the same draw_no from two clients races on the request key; the loser
-    # runs again (or answers as the first did).
-    for _attempt in range(RETRIES):
-        try:
-            with ctx.uow() as uow:
-                stored = require_program(uow, program_code)
-                pid = stored.program_id
-                first = replay(uow, pid, "lottery", data.draw_no, fingerprint)
-                if first is not None:
-                    return first
-                lottery = stored.program.lottery
-                if lottery is None:
-                    raise Invalid(
-                        "本方案没有积分抽奖 / this program has no lottery", code="not_offered"
-                    )
-                row = require_member(uow, stored.program_id, member_id, lock=True)
-                first = replay(uow, pid, "lottery", data.draw_no, fingerprint)
-                if first is not None:  # a concurrent resend committed first (see above)
-                    return first
-                if row.status != "active":
-                    raise Invalid(
-                        "会员未开通或已停用 / membership not active", code="member_not_active"
-                    )
-                rate = lottery.win_rates.get(row.tier)
-                if rate is None:
-                    raise Invalid(
-                        "该等级不能参加抽奖 / this tier cannot enter", code="tier_not_eligible"
-                    )
-                if lottery.points:
-                    posting = ledger.Posting(
-                        pid, member_id, at, now, ref=data.draw_no, reason="lottery"
-                    )
-                    ledger.debit(uow, posting, lottery.points, EntryKind.REDEEM)
-                seed = secrets.token_hex(16)
-                rolled = roll(seed, data.draw_no, member_id)
-                won = wins(rolled, rate)
-                prize = None
-                note = None
-                if won:
-                    reward = stored.program.rewards.reward(lottery.prize)
-                    assert reward is not None
-                    if reward.stock is not None and not uow.rewards.take_stock(
-                        pid, reward.code, reward.stock, 1
-                    ):
-                        won, note = False, "奖品已送完 / the prize is out of stock"
-                    else:
-                        prize = reward.code
-                uow.perks.add_draw(
-                    {
-                        "program_id": pid,
-                        "draw_no": data.draw_no,
-                        "member_id": member_id,
-                        "tier": row.tier,
-                        "seed": seed,
-                        "roll": str(rolled),
-                        "win_rate": str(rate),
-                        "won": won,
-                        "points": lottery.points,
-                        "prize": prize,
-                        "occurred_at": at,
-                        "recorded_at": now,
-                    }
-                )
-                after = require_member(uow, stored.program_id, member_id)
-                answer = {
-                    "draw_no": data.draw_no,
-                    "won": won,
-                    "prize": prize,
-                    "points": lottery.points,
-                    "seed": seed,
-                    "roll": str(rolled),
-                    "win_rate": str(rate),
-                    "note": note,
-                    "balance": int(after.points),
-                }
-                uow.requests.put(pid, "lottery", data.draw_no, fingerprint, 201, answer, now)
-                uow.commit()
-                return answer
-        except IntegrityError:
-            with ctx.uow(write=False) as uow:
-                stored = require_program(uow, program_code)
-                first = replay(uow, stored.program_id, "lottery", data.draw_no, fingerprint)
-                if first is not None:
-                    return first
-    raise Conflict("请重试 / please retry", code="retry")
+
+    def work(uow: UnitOfWork, stored: StoredProgram) -> Drawn:
+        lottery = stored.program.lottery
+        if lottery is None:
+            raise Invalid("本方案没有积分抽奖 / this program has no lottery", code="not_offered")
+        pid = stored.program_id
+        member = require_member(uow, pid, member_id, lock=True)
+        # As in use_entitlement: a resend that committed while this waited for the lock.
+        first = replay(uow, pid, "lottery", data.draw_no, fingerprint)
+        if first is not None:
+            return cast(Drawn, first)
+        require_active(member)
+        rate = _win_rate(lottery, member)
+        if lottery.points:
+            posting = ledger.Posting(pid, member_id, at, now, ref=data.draw_no, reason="lottery")
+            ledger.debit(uow, posting, lottery.points, EntryKind.REDEEM)
+        outcome = _roll(uow, stored, lottery, data.draw_no, member_id, rate)
+        uow.perks.add_draw(_draw_record(pid, member, data.draw_no, lottery, rate, outcome, at, now))
+        return {
+            "draw_no": data.draw_no,
+            "won": outcome.won,
+            "prize": outcome.prize,
+            "points": lottery.points,
+            "seed": outcome.seed,
+            "roll": str(outcome.rolled),
+            "win_rate": str(rate),
+            "note": outcome.note,
+            "balance": int(require_member(uow, pid, member_id).points),
+        }
+
+    # The first draws of a prize race to create its stock row, as redemptions do (RETRIES).
+    return run_once(ctx, program_code, "lottery", data.draw_no, fingerprint, work, attempts=RETRIES)
 
 
-def draws(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
+def _win_rate(lottery: Lottery, member: Member) -> Decimal:
+    rate = lottery.win_rates.get(member.tier)
+    if rate is None:
+        raise Invalid("该等级不能参加抽奖 / this tier cannot enter", code="tier_not_eligible")
+    return rate
+
+
+def _roll(
+    uow: UnitOfWork,
+    stored: StoredProgram,
+    lottery: Lottery,
+    draw_no: str,
+    member_id: str,
+    rate: Decimal,
+) -> _Outcome:
+    """A fresh seed decides; a win takes a prize from stock, or gives nothing when none is
+    left (said in the note)."""
+    seed = secrets.token_hex(16)
+    rolled = roll(seed, draw_no, member_id)
+    if not wins(rolled, rate):
+        return _Outcome(seed, rolled, False, None, None)
+    reward = stored.program.rewards.reward(lottery.prize)
+    assert reward is not None
+    if reward.stock is not None and not uow.rewards.take_stock(
+        stored.program_id, reward.code, reward.stock, 1
+    ):
+        return _Outcome(seed, rolled, False, None, "奖品已送完 / the prize is out of stock")
+    return _Outcome(seed, rolled, True, reward.code, None)
+
+
+def _draw_record(
+    program_id: int,
+    member: Member,
+    draw_no: str,
+    lottery: Lottery,
+    rate: Decimal,
+    outcome: _Outcome,
+    at: datetime,
+    now: datetime,
+) -> LotteryDraw:
+    return LotteryDraw(
+        program_id=program_id,
+        draw_no=draw_no,
+        member_id=member.member_id,
+        tier=member.tier,
+        seed=outcome.seed,
+        roll=str(outcome.rolled),
+        win_rate=str(rate),
+        won=outcome.won,
+        points=lottery.points,
+        prize=outcome.prize,
+        occurred_at=at,
+        recorded_at=now,
+    )
+
+
+def draws(ctx: Context, program_code: str, member_id: str) -> Draws:
     """Every draw with its seed and roll; `verified` recomputes each outcome."""
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
         require_member(uow, stored.program_id, member_id)
-        items = []
-        for d in uow.perks.draws(stored.program_id, member_id):
-            again = roll(d.seed, d.draw_no, d.member_id)
-            items.append(
-                {
-                    "draw_no": d.draw_no,
-                    "tier": d.tier,
-                    "seed": d.seed,
-                    "roll": d.roll,
-                    "win_rate": d.win_rate,
-                    "won": d.won,
-                    "prize": d.prize,
-                    "points": int(d.points),
-                    "verified": str(again) == d.roll
-                    and (wins(again, Decimal(d.win_rate)) or not d.won),
-                }
-            )
-        return {"items": items}
+        return {"items": [_draw_item(d) for d in uow.perks.draws(stored.program_id, member_id)]}
 
 
-# ----------------------------------------------------------------------------- shared accounts
-
-
-def add_account_user(
-    ctx: Context, program_code: str, member_id: str, data: AccountUserIn
-) -> dict[str, Any]:
-    now = ctx.now()
-    with ctx.uow() as uow:
-        stored = require_program(uow, program_code)
-        shared = stored.program.shared_accounts
-        if shared is None:
-            raise Invalid("本方案不支持共享账户 / no shared accounts here", code="not_offered")
-        require_member(uow, stored.program_id, member_id, lock=True)
-        mobile = normalize_mobile(data.mobile)
-        if mobile is None:
-            raise Invalid("手机号无效 / not a valid mobile number", code="invalid_phone")
-        id_number = normalize_resident_id(data.id_number)
-        if id_number is None:
-            raise Invalid(
-                "身份证号码校验失败 / invalid resident ID number", code="invalid_id_number"
-            )
-        users = uow.perks.users(stored.program_id, member_id)
-        if len([u for u in users if u.status == "active"]) >= shared.max_users:
-            raise Invalid(
-                f"授权人数已满 {shared.max_users} / at most {shared.max_users} users",
-                code="too_many_users",
-            )
-        user_no = f"U{len(users) + 1:03d}"
-        uow.perks.add_user(
-            {
-                "program_id": stored.program_id,
-                "member_id": member_id,
-                "user_no": user_no,
-                "name": data.name,
-                "mobile_enc": ctx.sealer.seal(mobile),
-                "mobile_masked": mask_phone(mobile),
-                "id_number_enc": ctx.sealer.seal(id_number),
-                "address_enc": ctx.sealer.seal(data.address),
-                "status": "active",
-                "added_at": moment(data.occurred_at, now),
-            }
-        )
-        uow.commit()
-        return {"user_no": user_no, "name": data.name, "mobile": mask_phone(mobile)}
-
-
-def account_users(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
-    with ctx.uow(write=False) as uow:
-        stored = require_program(uow, program_code)
-        require_member(uow, stored.program_id, member_id)
-        return {
-            "items": [
-                {
-                    "user_no": u.user_no,
-                    "name": u.name,
-                    "mobile": u.mobile_masked,
-                    "status": u.status,
-                }
-                for u in uow.perks.users(stored.program_id, member_id)
-            ]
-        }
+def _draw_item(d: LotteryDraw) -> DrawRecord:
+    again = roll(d.seed, d.draw_no, d.member_id)
+    return {
+        "draw_no": d.draw_no,
+        "tier": d.tier,
+        "seed": d.seed,
+        "roll": d.roll,
+        "win_rate": d.win_rate,
+        "won": d.won,
+        "prize": d.prize,
+        "points": int(d.points),
+        "verified": str(again) == d.roll and (wins(again, Decimal(d.win_rate)) or not d.won),
+    }
 
 
 # ----------------------------------------------------------------------------- priced services
 
 
-def delivery_quote(ctx: Context, program_code: str, data: DeliveryQuoteIn) -> dict[str, Any]:
+def delivery_quote(ctx: Context, program_code: str, data: DeliveryQuoteIn) -> DeliveryQuote:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
     delivery = stored.program.delivery

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from ..domain import stored_value as rules
 from ..domain.calendar import add_months, business_date, start_of_day, zone
@@ -17,6 +16,7 @@ from ..domain.expiry import expires_at
 from ..domain.money import ZERO, fmt
 from ..domain.program import Metric, StoredValue
 from ..domain.records.members import Member
+from ..domain.statuses import MemberStatus
 from ..domain.stored_value import Kind
 from ..domain.tiers import reached_tier
 from ..errors import Forbidden, Invalid
@@ -26,6 +26,13 @@ from . import ledger
 from .context import Context, require_member, require_program
 from .idempotency import run_once
 from .inputs import DepositIn, WithdrawalIn, moment
+from .results.rewards import (
+    Deposited,
+    StoredValueLine,
+    StoredValueStatement,
+    TierMove,
+    Withdrawn,
+)
 from .tier_review import change_tier, tier_as_of
 
 TICK = timedelta(microseconds=1)
@@ -42,7 +49,7 @@ def offered(stored: StoredProgram) -> StoredValue:
 
 def _member(uow: UnitOfWork, stored: StoredProgram, member_id: str) -> Member:
     row = require_member(uow, stored.program_id, member_id, lock=True)
-    if row.status == "cancelled":
+    if row.status == MemberStatus.CANCELLED:
         raise Forbidden("会员资格已取消 / membership was cancelled", code="member_cancelled")
     return row
 
@@ -73,7 +80,7 @@ def _entry(
     uow: UnitOfWork,
     program_id: int,
     member_id: str,
-    kind: str,
+    kind: Kind,
     amount: Decimal,
     at: datetime,
     now: datetime,
@@ -81,39 +88,18 @@ def _entry(
     reason: str | None = None,
 ) -> None:
     signed = -amount if kind in rules.NEGATIVE else amount
-    uow.stored_value.add(
-        {
-            "program_id": program_id,
-            "member_id": member_id,
-            "kind": kind,
-            "amount": signed,
-            "occurred_at": at,
-            "recorded_at": now,
-            "ref": ref,
-            "reason": reason,
-        }
-    )
+    uow.stored_value.add(program_id, member_id, kind, signed, at, now, ref, reason)
 
 
 def deposit(
     ctx: Context, program_code: str, member_id: str, data: DepositIn, actor: str | None = None
-) -> dict[str, Any]:
+) -> Deposited:
     now = ctx.now()
     at = moment(data.occurred_at, now)
 
-    def work(uow: UnitOfWork, stored: StoredProgram) -> dict[str, Any]:
+    def work(uow: UnitOfWork, stored: StoredProgram) -> Deposited:
         config = offered(stored)
-        row = _member(uow, stored, member_id)
-        if config.kinds and row.kind not in config.kinds:
-            raise Invalid(
-                f"该类会员不能储值 / {row.kind} members cannot hold stored value",
-                code="stored_value_not_offered",
-            )
-        if at < row.joined_at:
-            raise Invalid(
-                "储值时间早于入会时间 / the deposit is dated before the member joined",
-                code="not_yet_member",
-            )
+        row = _depositor(uow, stored, config, member_id, at)
         pid, mid = stored.program_id, row.member_id
         rate = config.rebate_rate(data.amount, row.kind)
         rebate = rules.rebate(data.amount, rate)
@@ -121,27 +107,8 @@ def deposit(
         if rebate > 0:
             reason = f"rebate {rate * 100}% of {fmt(data.amount)}"
             _entry(uow, pid, mid, Kind.REBATE, rebate, at, now, data.deposit_no, reason)
-        balance = uow.stored_value.balance_at(pid, mid, at)
-        metrics = {Metric.DEPOSIT: data.amount, Metric.STORED_VALUE: balance}
-        program = stored.program
-        new_tier = reached_tier(program, row.tier, metrics, kind=row.kind)
-        changed = None
-        if new_tier != row.tier and row.status == "active":
-            changed = change_tier(
-                uow,
-                pid,
-                mid,
-                row.tier,
-                new_tier,
-                "deposit",
-                at,
-                now,
-                actor,
-                ref=data.deposit_no,
-                amount=fmt(data.amount),
-            )
-        after = uow.members.get(pid, mid)
-        assert after is not None
+        changed = _deposit_tier(uow, stored, row, data, at, now, actor)
+        after = require_member(uow, pid, mid)
         return {
             "deposit_no": data.deposit_no,
             "member_id": mid,
@@ -157,18 +124,57 @@ def deposit(
     return run_once(ctx, program_code, "deposit", data.deposit_no, fp, work)
 
 
-def withdraw(ctx: Context, program_code: str, member_id: str, data: WithdrawalIn) -> dict[str, Any]:
+def _depositor(
+    uow: UnitOfWork, stored: StoredProgram, config: StoredValue, member_id: str, at: datetime
+) -> Member:
+    """The member, locked, if their kind may hold stored value and they had joined by `at`."""
+    row = _member(uow, stored, member_id)
+    if config.kinds and row.kind not in config.kinds:
+        raise Invalid(
+            f"该类会员不能储值 / {row.kind} members cannot hold stored value",
+            code="stored_value_not_offered",
+        )
+    if at < row.joined_at:
+        raise Invalid(
+            "储值时间早于入会时间 / the deposit is dated before the member joined",
+            code="not_yet_member",
+        )
+    return row
+
+
+def _deposit_tier(
+    uow: UnitOfWork,
+    stored: StoredProgram,
+    row: Member,
+    data: DepositIn,
+    at: datetime,
+    now: datetime,
+    actor: str | None,
+) -> TierMove | None:
+    """Moves an active member to the tier the deposit and the balance after it reach."""
+    pid = stored.program_id
+    balance = uow.stored_value.balance_at(pid, row.member_id, at)
+    metrics = {Metric.DEPOSIT: data.amount, Metric.STORED_VALUE: balance}
+    new_tier = reached_tier(stored.program, row.tier, metrics, kind=row.kind)
+    if new_tier == row.tier or row.status != MemberStatus.ACTIVE:
+        return None
+    detail = {"ref": data.deposit_no, "amount": fmt(data.amount)}
+    change_tier(uow, pid, row.member_id, row.tier, new_tier, "deposit", at, now, actor, **detail)
+    moved: TierMove = {"from": row.tier, "to": new_tier}
+    return moved
+
+
+def withdraw(ctx: Context, program_code: str, member_id: str, data: WithdrawalIn) -> Withdrawn:
     now = ctx.now()
     at = moment(data.occurred_at, now)
 
-    def work(uow: UnitOfWork, stored: StoredProgram) -> dict[str, Any]:
+    def work(uow: UnitOfWork, stored: StoredProgram) -> Withdrawn:
         offered(stored)
         row = _member(uow, stored, member_id)
         pid, mid = stored.program_id, row.member_id
         _require_funds(uow, pid, mid, data.amount, at)
         _entry(uow, pid, mid, Kind.WITHDRAWAL, data.amount, at, now, data.withdrawal_no)
-        after = uow.members.get(pid, mid)
-        assert after is not None
+        after = require_member(uow, pid, mid)
         return {
             "withdrawal_no": data.withdrawal_no,
             "member_id": mid,
@@ -181,26 +187,25 @@ def withdraw(ctx: Context, program_code: str, member_id: str, data: WithdrawalIn
     return run_once(ctx, program_code, "withdrawal", data.withdrawal_no, fp, work)
 
 
-def entries(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
+def entries(ctx: Context, program_code: str, member_id: str) -> StoredValueStatement:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
         row = require_member(uow, stored.program_id, member_id)
-        tz = zone(stored.program.timezone)
-        return {
-            "stored_value": fmt(row.stored_value),
-            "items": [
-                {
-                    "entry_id": e.entry_id,
-                    "kind": e.kind,
-                    "amount": fmt(e.amount),
-                    "occurred_at": e.occurred_at.astimezone(tz).isoformat(),
-                    "recorded_at": e.recorded_at.astimezone(tz).isoformat(),
-                    "ref": e.ref,
-                    "reason": e.reason,
-                }
-                for e in uow.stored_value.entries(stored.program_id, member_id)
-            ],
+        found = uow.stored_value.entries(stored.program_id, member_id)
+    tz = zone(stored.program.timezone)
+    items: list[StoredValueLine] = [
+        {
+            "entry_id": e.entry_id,
+            "kind": e.kind.value,
+            "amount": fmt(e.amount),
+            "occurred_at": e.occurred_at.astimezone(tz).isoformat(),
+            "recorded_at": e.recorded_at.astimezone(tz).isoformat(),
+            "ref": e.ref,
+            "reason": e.reason,
         }
+        for e in found
+    ]
+    return {"stored_value": fmt(row.stored_value), "items": items}
 
 
 # ----------------------------------------------------------------------------- at the till

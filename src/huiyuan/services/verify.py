@@ -54,10 +54,10 @@ def verify(ctx: Context, program_code: str | None = None) -> VerifyReport:
                 f"lots hold {m.lots_sum}, debt from clawbacks {m.clawback_debt}"
             )
         # issue 5: stored value — the projection equals the sum of its entries, never below 0.
-        for m in uow.stored_value.bad_members(program_id):
+        for sv in uow.stored_value.bad_members(program_id):
             report.problems.append(
-                f"member {m.member_id}: stored value {m.stored_value}, "
-                f"stored-value entries sum {m.entries_sum}"
+                f"member {sv.member_id}: stored value {sv.stored_value}, "
+                f"stored-value entries sum {sv.entries_sum}"
             )
         report.members = len(uow.members.all_ids(program_id)) if program_id else 0
     return report

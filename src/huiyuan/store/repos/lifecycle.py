@@ -3,11 +3,14 @@ in id order for jobs, referred members, and closing a member's cards."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
 
+from ...domain.records.rewards import TierApplication
+from ...domain.statuses import ApplicationStatus
 from ..schema import cards, ledger_entries, member_history, members, tier_applications
 
 # History kinds that start a tier's time: the card year counts from the latest of them.
@@ -134,34 +137,57 @@ class LifecycleRepo:
 
     # -- tier applications
 
-    def add_application(self, values: dict[str, Any]) -> None:
-        self.conn.execute(insert(tier_applications).values(**values))
+    def add_application(self, application: TierApplication) -> None:
+        self.conn.execute(insert(tier_applications).values(**asdict(application)))
 
-    def application(self, program_id: int, application_no: str) -> Row[Any] | None:
-        return self.conn.execute(
+    def application(self, program_id: int, application_no: str) -> TierApplication | None:
+        row = self.conn.execute(
             select(tier_applications).where(
                 tier_applications.c.program_id == program_id,
                 tier_applications.c.application_no == application_no,
             )
         ).first()
+        return None if row is None else _application_of(row)
 
-    def decide(self, program_id: int, application_no: str, **values: Any) -> None:
+    def decide(
+        self,
+        program_id: int,
+        application_no: str,
+        status: ApplicationStatus,
+        reviewed_by: str | None,
+        reviewed_at: datetime,
+        review_note: str | None,
+    ) -> None:
         self.conn.execute(
             update(tier_applications)
             .where(
                 tier_applications.c.program_id == program_id,
                 tier_applications.c.application_no == application_no,
             )
-            .values(**values)
+            .values(
+                status=status.value,
+                reviewed_by=reviewed_by,
+                reviewed_at=reviewed_at,
+                review_note=review_note,
+            )
         )
 
     def applications(
-        self, program_id: int, member_id: str | None, status: str | None, limit: int = 200
-    ) -> list[Row[Any]]:
+        self,
+        program_id: int,
+        member_id: str | None,
+        status: ApplicationStatus | None,
+        limit: int = 200,
+    ) -> list[TierApplication]:
         query = select(tier_applications).where(tier_applications.c.program_id == program_id)
         if member_id is not None:
             query = query.where(tier_applications.c.member_id == member_id)
         if status is not None:
-            query = query.where(tier_applications.c.status == status)
+            query = query.where(tier_applications.c.status == status.value)
         order = (tier_applications.c.occurred_at, tier_applications.c.application_no)
-        return list(self.conn.execute(query.order_by(*order).limit(limit)))
+        rows = self.conn.execute(query.order_by(*order).limit(limit))
+        return [_application_of(row) for row in rows]
+
+
+def _application_of(row: Row[Any]) -> TierApplication:
+    return TierApplication(**{**row._mapping, "status": ApplicationStatus(row.status)})

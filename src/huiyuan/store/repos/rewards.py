@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
 
+from ...domain.records.rewards import Redemption, Stock, Voucher
+from ...domain.statuses import VoucherStatus
 from ..schema import redemptions, reward_stock, vouchers
+
+
+def voucher_of(row: Row[Any]) -> Voucher:
+    """The record of a `select(vouchers)` row."""
+    return Voucher(**{**row._mapping, "status": VoucherStatus(row.status)})
 
 
 class RewardRepo:
@@ -16,46 +24,38 @@ class RewardRepo:
 
     # -- vouchers
 
-    def voucher(self, code: str) -> Row[Any] | None:
-        return self.conn.execute(select(vouchers).where(vouchers.c.code == code)).first()
+    def voucher(self, code: str) -> Voucher | None:
+        row = self.conn.execute(select(vouchers).where(vouchers.c.code == code)).first()
+        return None if row is None else voucher_of(row)
 
     def code_taken(self, code: str) -> bool:
-        return self.voucher(code) is not None
+        found = self.conn.execute(select(vouchers.c.code).where(vouchers.c.code == code))
+        return found.first() is not None
 
-    def add_voucher(self, values: dict[str, Any]) -> None:
-        self.conn.execute(insert(vouchers).values(**values))
+    def add_voucher(self, voucher: Voucher) -> None:
+        self.conn.execute(insert(vouchers).values(**asdict(voucher)))
 
     def use_voucher(self, code: str, receipt_no: str, at: datetime) -> bool:
         """Marks an issued voucher used; False if someone used it first."""
         result = self.conn.execute(
             update(vouchers)
-            .where(vouchers.c.code == code, vouchers.c.status == "issued")
-            .values(status="used", used_receipt=receipt_no, used_at=at)
+            .where(vouchers.c.code == code, vouchers.c.status == VoucherStatus.ISSUED.value)
+            .values(status=VoucherStatus.USED.value, used_receipt=receipt_no, used_at=at)
         )
         return result.rowcount == 1
 
-    def member_vouchers(self, program_id: int, member_id: str) -> list[Row[Any]]:
-        return list(
-            self.conn.execute(
-                select(vouchers)
-                .where(vouchers.c.program_id == program_id, vouchers.c.member_id == member_id)
-                .order_by(vouchers.c.issued_at.desc())
-            )
+    def member_vouchers(self, program_id: int, member_id: str) -> list[Voucher]:
+        rows = self.conn.execute(
+            select(vouchers)
+            .where(vouchers.c.program_id == program_id, vouchers.c.member_id == member_id)
+            .order_by(vouchers.c.issued_at.desc())
         )
+        return [voucher_of(row) for row in rows]
 
     # -- redemptions
 
-    def add_redemption(self, values: dict[str, Any]) -> None:
-        self.conn.execute(insert(redemptions).values(**values))
-
-    def member_redemptions(self, program_id: int, member_id: str) -> list[Row[Any]]:
-        return list(
-            self.conn.execute(
-                select(redemptions)
-                .where(redemptions.c.program_id == program_id, redemptions.c.member_id == member_id)
-                .order_by(redemptions.c.occurred_at.desc())
-            )
-        )
+    def add_redemption(self, redemption: Redemption) -> None:
+        self.conn.execute(insert(redemptions).values(**asdict(redemption)))
 
     # -- stock
 
@@ -81,9 +81,9 @@ class RewardRepo:
         )
         return result.rowcount == 1
 
-    def stock_left(self, program_id: int, reward: str) -> int | None:
-        return self.conn.execute(
-            select(reward_stock.c.remaining).where(
-                reward_stock.c.program_id == program_id, reward_stock.c.reward == reward
-            )
-        ).scalar()
+    def stock(self, program_id: int) -> dict[str, Stock]:
+        """The stock rows of a program's gifts, by reward (a gift never redeemed has none)."""
+        rows = self.conn.execute(
+            select(reward_stock).where(reward_stock.c.program_id == program_id)
+        )
+        return {row.reward: Stock(**row._mapping) for row in rows}

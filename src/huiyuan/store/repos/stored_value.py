@@ -13,9 +13,15 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, func, insert, select, update
 
 from ...domain.money import ZERO, money
+from ...domain.records.rewards import StoredValueEntry, StoredValueMismatch
+from ...domain.stored_value import Kind
 from ..schema import members, stored_value_entries
 
 sv = stored_value_entries
+
+
+def _entry_of(row: Row[Any]) -> StoredValueEntry:
+    return StoredValueEntry(**{**row._mapping, "kind": Kind(row.kind)})
 
 
 class StoredValueRepo:
@@ -27,39 +33,60 @@ class StoredValueRepo:
         # sum()/coalesce() of a MoneyFen column come back already converted to yuan.
         return money(raw) if raw is not None else ZERO
 
-    def add(self, values: dict[str, Any]) -> int:
-        """Appends an entry and moves the member's projection by its amount."""
+    def add(
+        self,
+        program_id: int,
+        member_id: str,
+        kind: Kind,
+        amount: Decimal,
+        at: datetime,
+        now: datetime,
+        ref: str,
+        reason: str | None,
+    ) -> int:
+        """Appends an entry moving the balance by `amount` (signed) and moves the member's
+        projection with it."""
+        values = {
+            "program_id": program_id,
+            "member_id": member_id,
+            "kind": kind.value,
+            "amount": amount,
+            "occurred_at": at,
+            "recorded_at": now,
+            "ref": ref,
+            "reason": reason,
+        }
         entry_id = int(
             self.conn.execute(insert(sv).values(**values).returning(sv.c.entry_id)).scalar_one()
         )
         self.conn.execute(
             update(members)
-            .where(
-                members.c.program_id == values["program_id"],
-                members.c.member_id == values["member_id"],
-            )
-            .values(stored_value=members.c.stored_value + values["amount"])
+            .where(members.c.program_id == program_id, members.c.member_id == member_id)
+            .values(stored_value=members.c.stored_value + amount)
         )
         return entry_id
 
-    def by_ref(self, program_id: int, member_id: str, kind: str, ref: str) -> Row[Any] | None:
-        return self.conn.execute(
+    def by_ref(
+        self, program_id: int, member_id: str, kind: Kind, ref: str
+    ) -> StoredValueEntry | None:
+        row = self.conn.execute(
             select(sv).where(
                 sv.c.program_id == program_id,
                 sv.c.member_id == member_id,
-                sv.c.kind == kind,
+                sv.c.kind == kind.value,
                 sv.c.ref == ref,
             )
         ).first()
+        return None if row is None else _entry_of(row)
 
-    def sum_of(self, program_id: int, member_id: str, kind: str, ref_prefix: str) -> Decimal:
+    def sum_of(self, program_id: int, member_id: str, kind: Kind, ref_prefix: str) -> Decimal:
         """The total of one member's entries of a kind whose ref starts with a prefix (the
         refunds of one receipt)."""
         raw = self.conn.execute(
             select(func.coalesce(func.sum(sv.c.amount), 0)).where(
                 sv.c.program_id == program_id,
                 sv.c.member_id == member_id,
-                sv.c.kind == kind,
+                sv.c.kind == kind.value,
                 sv.c.ref.startswith(ref_prefix, autoescape=True),
             )
         ).scalar_one()
@@ -99,12 +126,12 @@ class StoredValueRepo:
         )
         return [(r[0], r[1]) for r in rows]
 
-    def refs(self, program_id: int, member_id: str, kind: str, prefix: str) -> set[str]:
+    def refs(self, program_id: int, member_id: str, kind: Kind, prefix: str) -> set[str]:
         rows = self.conn.execute(
             select(sv.c.ref).where(
                 sv.c.program_id == program_id,
                 sv.c.member_id == member_id,
-                sv.c.kind == kind,
+                sv.c.kind == kind.value,
                 sv.c.ref.startswith(prefix, autoescape=True),
             )
         )
@@ -118,15 +145,14 @@ class StoredValueRepo:
         ).scalar()
         return result
 
-    def entries(self, program_id: int, member_id: str, limit: int = 200) -> list[Row[Any]]:
-        return list(
-            self.conn.execute(
-                select(sv)
-                .where(sv.c.program_id == program_id, sv.c.member_id == member_id)
-                .order_by(sv.c.entry_id.desc())
-                .limit(limit)
-            )
+    def entries(self, program_id: int, member_id: str, limit: int = 200) -> list[StoredValueEntry]:
+        rows = self.conn.execute(
+            select(sv)
+            .where(sv.c.program_id == program_id, sv.c.member_id == member_id)
+            .order_by(sv.c.entry_id.desc())
+            .limit(limit)
         )
+        return [_entry_of(row) for row in rows]
 
     def holders_after(self, program_id: int, after: str | None, limit: int) -> list[str]:
         """Members with any stored-value entry, in id order after a cursor (for jobs)."""
@@ -141,7 +167,7 @@ class StoredValueRepo:
             query = query.where(sv.c.member_id > after)
         return list(self.conn.execute(query).scalars())
 
-    def bad_members(self, program_id: int | None = None) -> list[Row[Any]]:
+    def bad_members(self, program_id: int | None = None) -> list[StoredValueMismatch]:
         """Members whose stored_value projection differs from the sum of their entries, or
         whose balance is negative."""
         sums = (
@@ -168,4 +194,4 @@ class StoredValueRepo:
         query = query.where((members.c.stored_value != total) | (members.c.stored_value < 0))
         if program_id is not None:
             query = query.where(members.c.program_id == program_id)
-        return list(self.conn.execute(query))
+        return [StoredValueMismatch(**row._mapping) for row in self.conn.execute(query)]

@@ -1,0 +1,51 @@
+"""Response models of the rewards routes: the services' answers (services/results/rewards)."""
+
+from __future__ import annotations
+
+from ...services.results.rewards import (
+    AccountUserAdded,
+    AccountUserItem,
+    AccountUsers,
+    Catalogue,
+    CatalogueItem,
+    DeliveryQuote,
+    Deposited,
+    Drawn,
+    DrawRecord,
+    Draws,
+    EntitlementItem,
+    Entitlements,
+    EntitlementUsed,
+    Redeemed,
+    StoredValueLine,
+    StoredValueStatement,
+    TierApplications,
+    TierApplicationView,
+    TierMove,
+    Transferred,
+    Withdrawn,
+)
+
+__all__ = [
+    "AccountUserAdded",
+    "AccountUserItem",
+    "AccountUsers",
+    "Catalogue",
+    "CatalogueItem",
+    "DeliveryQuote",
+    "Deposited",
+    "DrawRecord",
+    "Drawn",
+    "Draws",
+    "EntitlementItem",
+    "EntitlementUsed",
+    "Entitlements",
+    "Redeemed",
+    "StoredValueLine",
+    "StoredValueStatement",
+    "TierApplicationView",
+    "TierApplications",
+    "TierMove",
+    "Transferred",
+    "Withdrawn",
+]
