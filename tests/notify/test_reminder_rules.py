@@ -12,7 +12,6 @@ from huiyuan.domain.reminders import (
     UpgradeTarget,
     best_upgrade,
     expiry_reminders,
-    open_window,
     plan_reminders,
 )
 from huiyuan.domain.rewards import in_window
@@ -25,18 +24,18 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def test_the_open_window_is_the_one_rewards_in_window_finds():
-    assert open_window(QUARTERS, date(2026, 3, 25)) == (date(2026, 3, 25), date(2026, 3, 31))
-    assert open_window(QUARTERS, date(2026, 3, 31)) == (date(2026, 3, 25), date(2026, 3, 31))
-    assert open_window(QUARTERS, date(2026, 3, 24)) is None
-    assert open_window(QUARTERS, date(2026, 4, 30)) is None
+def test_the_window_a_reminder_announces():
+    assert in_window(QUARTERS, date(2026, 3, 25)) == (date(2026, 3, 25), date(2026, 3, 31))
+    assert in_window(QUARTERS, date(2026, 3, 31)) == (date(2026, 3, 25), date(2026, 3, 31))
+    assert in_window(QUARTERS, date(2026, 3, 24)) is None
+    assert in_window(QUARTERS, date(2026, 4, 30)) is None
     # June has 30 days: the last 7 are the 24th to the 30th.
-    assert open_window(QUARTERS, date(2026, 6, 24)) == (date(2026, 6, 24), date(2026, 6, 30))
+    assert in_window(QUARTERS, date(2026, 6, 24)) == (date(2026, 6, 24), date(2026, 6, 30))
     # A window longer than its month is the whole month.
     february = (Window(months=(2,), last_days=31),)
-    assert open_window(february, date(2026, 2, 1)) == (date(2026, 2, 1), date(2026, 2, 28))
+    assert in_window(february, date(2026, 2, 1)) == (date(2026, 2, 1), date(2026, 2, 28))
     # No windows: redemption is always open, and no window opens to announce.
-    assert in_window((), date(2026, 3, 25)) and open_window((), date(2026, 3, 25)) is None
+    assert in_window((), date(2026, 3, 25)) is None  # no window to announce
 
 
 def test_a_run_looks_only_for_what_the_program_reminds_of_today():

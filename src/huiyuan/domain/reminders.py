@@ -18,7 +18,6 @@ makes it once per member and cause.
 
 from __future__ import annotations
 
-import calendar as _cal
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -27,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from .calendar import business_date, zone
 from .money import fmt
-from .program import Metric, Program, Window
+from .program import Metric, Program
 from .records.members import Member
 from .records.notify import TierChange
 from .rewards import in_window
@@ -137,7 +136,7 @@ def plan_reminders(program: Program, as_of: datetime) -> ReminderPlan:
         horizon=as_of + timedelta(days=max(cfg.expiry_days)) if cfg.expiry_days else None,
         tiers_since=as_of - timedelta(days=cfg.tier_change_days) if cfg.tier_changes else None,
         targets=upgrade_targets(program) if cfg.upgrade_notices else (),
-        window=open_window(program.rewards.windows, day) if cfg.redemption_windows else None,
+        window=in_window(program.rewards.windows, day) if cfg.redemption_windows else None,
         min_points=window_min_points(program),
         balance_day=cfg.balance_day == day.day,
     )
@@ -263,20 +262,6 @@ def upgrade_notice(
 
 
 # ----------------------------------------------------------------------------- redemption window
-
-
-def open_window(windows: tuple[Window, ...], day: date) -> tuple[date, date] | None:
-    """(first, last day) of the redemption window `day` is in, if any.
-
-    Whether `day` is in a window is `rewards.in_window`'s answer, asked of each window alone:
-    asked of all windows it also answers yes when there are none (redemption always open),
-    and then no window opens to announce."""
-    for window in windows:
-        if in_window((window,), day):
-            last = _cal.monthrange(day.year, day.month)[1]
-            first = max(1, last - window.last_days + 1)
-            return date(day.year, day.month, first), date(day.year, day.month, last)
-    return None
 
 
 def window_min_points(program: Program) -> int:
