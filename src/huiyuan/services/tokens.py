@@ -20,6 +20,8 @@ ROLES = ("admin", "manager", "cashier", "guide", "auditor")
 
 @dataclass(frozen=True)
 class Caller:
+    """Who sent a request: the id, name and role of the token it carried."""
+
     token_id: str
     name: str
     role: str
