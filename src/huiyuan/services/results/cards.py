@@ -132,7 +132,7 @@ class CardView(TypedDict):
         "audit_id": 42,
         "recorded_at": "2026-03-01T02:00:00+00:00",
         "occurred_at": "2026-03-01T02:00:00+00:00",
-        "program": "liquor",
+        "program": "wine_club",
         "action": "card.reported_lost",
         "outcome": "done",
         "actor": "cashier:till-1",
