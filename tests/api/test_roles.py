@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from .kit import JOINED
+
 M = "/members/M0"
 C = "/cards/8000000000000008"
 
@@ -122,3 +124,25 @@ def test_a_cashier_sees_masked_data_only_and_cannot_adjust(make_api):
     assert (clear["phone"], clear["id_number"]) == ("13800138000", "11010519491231002X")
     views = api.get("/audit", role="auditor", params={"action": "member.personal_data_viewed"})
     assert [v["actor"] for v in views.json()["items"]] == ["manager:test-manager"]
+
+
+def test_the_audit_log_reads_page_by_page(make_api):
+    api = make_api("liquor")
+    refused = ["/purchases/quote", "/purchases", "/redemptions", "/transfers"]
+    for path in refused:
+        _refused(api, "guide", "POST", path)
+    query: dict[str, Any] = {"action": "access.", "role": "guide", "limit": 2}
+    pages = []
+    while True:
+        page = api.get("/audit", role="auditor", params=query).json()
+        pages.append([a["ref"] for a in page["items"]])
+        if page["next_before"] is None:
+            break
+        assert page["next_before"] == page["items"][-1]["audit_id"]
+        query["before"] = page["next_before"]
+    # Newest first, two to a page; a full page always names the next one, which may be empty.
+    refs = [f"POST /api/v1/programs/{{program}}{p}" for p in reversed(refused)]
+    assert pages == [refs[0:2], refs[2:4], []]
+    assert api.get("/audit", role="auditor", params={"outcome": "done"}).json()["items"] == []
+    r = api.get("/audit", role="auditor", params={"since": JOINED, "until": JOINED})
+    assert (r.status_code, r.json()["code"]) == (422, "bad_range")

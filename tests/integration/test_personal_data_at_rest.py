@@ -38,7 +38,7 @@ SECRETS = (PHONE, NEW_PHONE, ID, USER_MOBILE, USER_ID, ADDRESS, "246810")
 def cheap_pin_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     cheap = PasswordHasher(time_cost=1, memory_cost=512, parallelism=1)
     monkeypatch.setattr("huiyuan.services.members._hasher", cheap)
-    monkeypatch.setattr("huiyuan.services.cards._hasher", cheap)
+    monkeypatch.setattr("huiyuan.services.card_checks._hasher", cheap)
 
 
 def _use_every_path(make_api: Any) -> None:

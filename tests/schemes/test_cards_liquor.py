@@ -31,7 +31,7 @@ def cheap_pin_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 at its production cost is most of these tests' time; the rules are the same."""
     cheap = PasswordHasher(time_cost=1, memory_cost=512, parallelism=1)
     monkeypatch.setattr("huiyuan.services.members._hasher", cheap)
-    monkeypatch.setattr("huiyuan.services.cards._hasher", cheap)
+    monkeypatch.setattr("huiyuan.services.card_checks._hasher", cheap)
 
 
 def enroll(api: Any, phone: str = PHONE, **fields: Any) -> tuple[str, str]:

@@ -7,6 +7,7 @@ from fastapi import Depends, FastAPI
 from .. import __version__
 from ..services.context import Context
 from . import openapi, problems
+from .cards import audit_router
 from .cards import router as cards_router
 from .guides import router as guides_router
 from .jobs import router as jobs_router
@@ -24,6 +25,7 @@ ROUTERS = [
     value_router,
     guides_router,
     cards_router,
+    audit_router,
     lifecycle_router,
     notify_router,
 ]

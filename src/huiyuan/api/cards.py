@@ -1,20 +1,19 @@
-"""Cards (loss, reissue, exchange, cancellation, passwords), manual point adjustments, members'
-personal data in clear, and the audit log (API.md "Cards and stored value"; the rest is ours).
+"""Cards (loss, reissue, exchange, cancellation, passwords) and the audit log (API.md "Cards
+and stored value"; the audit log is ours).
 
-Who may do what: the till (cashier, manager) handles cards; a manager cancels cards, adjusts
-points and sees personal data in clear; the auditor (and admin) reads the audit log. Every one of
-these actions is audited.
+Who may do what: the till (cashier, manager) handles cards; a manager cancels cards; the auditor
+(and admin) reads the audit log. Every card action is audited.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse, Response
 
-from ..services import adjustments, audit, cards, profile
+from ..domain.records.cards import AuditQuery, Outcome
+from ..services import adjustments, audit, card_replacement, cards, profile
 from ..services.inputs import (
     AdjustmentIn,
     CardCancelIn,
@@ -25,11 +24,15 @@ from ..services.inputs import (
     ReportLostIn,
 )
 from ..services.member_code import member_code_svg
-from ..services.tokens import Caller
+from ..services.tokens import ROLES, Caller
 from .deps import Ctx, Manager, Reader, Till, allow
+from .schemas.cards import AuditPage, CardCancelled, CardView, LossReported, NewCard, PasswordSet
+from .schemas.common import problems
 
-router = APIRouter(prefix="/api/v1")  # program codes are checked app-wide (app.py)
-P = "/programs/{program}"
+# Program codes are checked app-wide (app.py).
+router = APIRouter(prefix="/api/v1/programs/{program}", tags=["cards"])
+audit_router = APIRouter(prefix="/api/v1", tags=["cards"])  # the audit log of every program
+P = ""  # the member routes below, which belong to other areas, still spell their paths with it
 CardNo = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^\w+$")]
 Auditor = Annotated[Caller, Depends(allow("auditor"))]
 
@@ -38,43 +41,67 @@ def created(body: dict[str, Any]) -> JSONResponse:
     return JSONResponse(body, status_code=201)
 
 
-@router.get(P + "/cards/{card_no}")
-def card(program: str, card_no: CardNo, ctx: Ctx, _: Reader) -> dict[str, Any]:
+@router.get("/cards/{card_no}", response_model=CardView, responses=problems(401, 403, 404, 422))
+def card(program: str, card_no: CardNo, ctx: Ctx, _: Reader) -> CardView:
     return cards.card_info(ctx, program, card_no)
 
 
-@router.post(P + "/cards/{card_no}/report-lost")
+@router.post(
+    "/cards/{card_no}/report-lost",
+    response_model=LossReported,
+    responses=problems(400, 401, 403, 404, 409, 422, 429),
+)
 def report_lost(
     program: str, card_no: CardNo, body: ReportLostIn, ctx: Ctx, caller: Till
-) -> dict[str, Any]:
+) -> LossReported:
+    """403 wrong_credentials for a wrong name, phone, password or ID; wrong passwords in a row
+    lock the card's phone channel (429 pin_locked)."""
     return cards.report_lost(ctx, program, card_no, body, caller)
 
 
-@router.post(P + "/cards/{card_no}/reissue", status_code=201)
+@router.post(
+    "/cards/{card_no}/reissue",
+    status_code=201,
+    response_model=NewCard,
+    responses=problems(400, 401, 403, 404, 409, 422),
+)
 def reissue(
     program: str, card_no: CardNo, ctx: Ctx, caller: Till, body: ReissueIn | None = None
-) -> JSONResponse:
-    return created(cards.reissue(ctx, program, card_no, body or ReissueIn(), caller))
+) -> NewCard:
+    return card_replacement.reissue(ctx, program, card_no, body or ReissueIn(), caller)
 
 
-@router.post(P + "/cards/{card_no}/exchange", status_code=201)
+@router.post(
+    "/cards/{card_no}/exchange",
+    status_code=201,
+    response_model=NewCard,
+    responses=problems(400, 401, 403, 404, 409, 422),
+)
 def exchange(
     program: str, card_no: CardNo, ctx: Ctx, caller: Till, body: ReissueIn | None = None
-) -> JSONResponse:
-    return created(cards.exchange(ctx, program, card_no, body or ReissueIn(), caller))
+) -> NewCard:
+    return card_replacement.exchange(ctx, program, card_no, body or ReissueIn(), caller)
 
 
-@router.post(P + "/cards/{card_no}/cancel")
+@router.post(
+    "/cards/{card_no}/cancel",
+    response_model=CardCancelled,
+    responses=problems(400, 401, 403, 404, 409, 422),
+)
 def cancel(
     program: str, card_no: CardNo, body: CardCancelIn, ctx: Ctx, caller: Manager
-) -> dict[str, Any]:
+) -> CardCancelled:
     return cards.cancel(ctx, program, card_no, body, caller)
 
 
-@router.post(P + "/cards/{card_no}/password")
+@router.post(
+    "/cards/{card_no}/password",
+    response_model=PasswordSet,
+    responses=problems(400, 401, 403, 404, 409, 422, 429),
+)
 def set_password(
     program: str, card_no: CardNo, body: CardPasswordIn, ctx: Ctx, caller: Till
-) -> dict[str, Any]:
+) -> PasswordSet:
     return cards.set_password(ctx, program, card_no, body, caller)
 
 
@@ -90,27 +117,32 @@ def personal_data(program: str, member_id: Ref, ctx: Ctx, caller: Manager) -> di
     return profile.personal_data(ctx, program, member_id, caller)
 
 
-def _audit_query(
-    ctx: Ctx,
-    program: str | None,
-    action: str | None,
-    member_id: str | None,
-    card_no: str | None,
-    role: str | None,
-    outcome: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    before: int | None,
-    limit: int,
-) -> dict[str, Any]:
-    return audit.find(
-        ctx,
-        program,
+ActionQ = Annotated[str | None, Query(max_length=40, pattern=r"^[a-z_.]+$")]
+IdQ = Annotated[str | None, Query(max_length=64, pattern=r"^[\w\-./:#]+$")]
+RoleQ = Annotated[str | None, Query(pattern="^(" + "|".join(ROLES) + ")$")]
+OutcomeQ = Annotated[str | None, Query(pattern=r"^(done|refused)$")]
+LimitQ = Annotated[int, Query(ge=1, le=500)]
+BeforeQ = Annotated[int | None, Query(ge=1, lt=2**62)]
+
+
+async def _audit_query(
+    action: ActionQ = None,
+    member_id: IdQ = None,
+    card_no: IdQ = None,
+    role: RoleQ = None,
+    outcome: OutcomeQ = None,
+    since: MomentIn | None = None,
+    until: MomentIn | None = None,
+    before: BeforeQ = None,
+    limit: LimitQ = 100,
+) -> AuditQuery:
+    """The filters both audit routes take from the query string."""
+    return AuditQuery(
         action=action,
         member_id=member_id,
         card_no=card_no,
         role=role,
-        outcome=outcome,
+        outcome=cast(Outcome | None, outcome),  # the pattern allows only an Outcome
         since=since,
         until=until,
         before=before,
@@ -118,53 +150,24 @@ def _audit_query(
     )
 
 
-ActionQ = Annotated[str | None, Query(max_length=40, pattern=r"^[a-z_.]+$")]
-IdQ = Annotated[str | None, Query(max_length=64, pattern=r"^[\w\-./:#]+$")]
-RoleQ = Annotated[str | None, Query(pattern=r"^(admin|manager|cashier|guide|auditor)$")]
-OutcomeQ = Annotated[str | None, Query(pattern=r"^(done|refused)$")]
-LimitQ = Annotated[int, Query(ge=1, le=500)]
-BeforeQ = Annotated[int | None, Query(ge=1, lt=2**62)]
+AuditFilter = Annotated[AuditQuery, Depends(_audit_query)]
 
 
-@router.get("/audit")
+@audit_router.get("/audit", response_model=AuditPage, responses=problems(401, 403, 404, 422))
 def audit_log(
     ctx: Ctx,
     _: Auditor,
+    query: AuditFilter,
     program: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z][a-z0-9_]*$")] = None,
-    action: ActionQ = None,
-    member_id: IdQ = None,
-    card_no: IdQ = None,
-    role: RoleQ = None,
-    outcome: OutcomeQ = None,
-    since: MomentIn | None = None,
-    until: MomentIn | None = None,
-    before: BeforeQ = None,
-    limit: LimitQ = 100,
-) -> dict[str, Any]:
+) -> AuditPage:
     """The audit log, newest first; `action` ending in "." matches every action under it."""
-    return _audit_query(
-        ctx, program, action, member_id, card_no, role, outcome, since, until, before, limit
-    )
+    return audit.find(ctx, program, query)
 
 
-@router.get(P + "/audit")
-def program_audit_log(
-    program: str,
-    ctx: Ctx,
-    _: Auditor,
-    action: ActionQ = None,
-    member_id: IdQ = None,
-    card_no: IdQ = None,
-    role: RoleQ = None,
-    outcome: OutcomeQ = None,
-    since: MomentIn | None = None,
-    until: MomentIn | None = None,
-    before: BeforeQ = None,
-    limit: LimitQ = 100,
-) -> dict[str, Any]:
-    return _audit_query(
-        ctx, program, action, member_id, card_no, role, outcome, since, until, before, limit
-    )
+@router.get("/audit", response_model=AuditPage, responses=problems(401, 403, 404, 422))
+def program_audit_log(program: str, ctx: Ctx, _: Auditor, query: AuditFilter) -> AuditPage:
+    """The program's audit log, newest first (filters as in `GET /audit`)."""
+    return audit.find(ctx, program, query)
 
 
 @router.get(P + "/members/{member_id}/member-code.svg")

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
+from ..domain.records.cards import AuditEntry, AuditQuery, Outcome
 from ..errors import Invalid
 from ..security import mask_address, mask_id, mask_name, mask_phone, mask_text
 from ..store.uow import UnitOfWork
 from .context import Context, require_program
+from .results.cards import AuditEntryView, AuditPage
 
 # Who outranks whom, for rules such as "data changes need a manager" (jewelry).
 ROLE_RANK = {"auditor": 0, "guide": 1, "cashier": 1, "manager": 2, "admin": 3}
@@ -41,7 +43,22 @@ class Actor:
         return ROLE_RANK.get(self.role or "", -1) >= ROLE_RANK.get(role, 99)
 
 
-def actor_of(who: Any) -> Actor:
+class Credentials(Protocol):
+    """An API caller: the token's role, name and id (`tokens.Caller`)."""
+
+    @property
+    def role(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def token_id(self) -> str: ...
+
+
+# Who did something: an API caller, an Actor, a "role:name" string, or None (the system).
+Who = Credentials | Actor | str | None
+
+
+def actor_of(who: Who) -> Actor:
     """An Actor from an API Caller (role, name, token_id), a "role:name" string, or None."""
     if who is None:
         return Actor()
@@ -50,9 +67,7 @@ def actor_of(who: Any) -> Actor:
     if isinstance(who, str):
         role, sep, name = who.partition(":")
         return Actor(role, name) if sep else Actor(None, who)
-    return Actor(
-        getattr(who, "role", None), getattr(who, "name", None), getattr(who, "token_id", None)
-    )
+    return Actor(who.role, who.name, who.token_id)
 
 
 _MASKERS: dict[str, Callable[[str], str | None]] = {
@@ -70,13 +85,7 @@ _DROPPED = frozenset({"password", "old_password", "pin", "card_password", "secre
 def masked(detail: Any, key: str | None = None) -> Any:
     """A detail safe to keep in the audit log: personal data masked, secrets dropped."""
     if isinstance(detail, dict):
-        # {"phone": {"from": .., "to": ..}}: the inner values are phones too.
-        inherit = key if key in _MASKERS else None
-        return {
-            str(k): masked(v, str(k) if str(k) in _MASKERS else inherit or str(k))
-            for k, v in detail.items()
-            if str(k) not in _DROPPED
-        }
+        return _masked_fields(detail, key)
     if isinstance(detail, list | tuple):
         return [masked(v, key) for v in detail]
     if isinstance(detail, str):
@@ -85,10 +94,21 @@ def masked(detail: Any, key: str | None = None) -> Any:
     return detail
 
 
+def _masked_fields(detail: dict[Any, Any], key: str | None) -> dict[str, Any]:
+    # {"phone": {"from": .., "to": ..}}: the inner values are phones too.
+    inherit = key if key in _MASKERS else None
+    out: dict[str, Any] = {}
+    for k, v in detail.items():
+        name = str(k)
+        if name not in _DROPPED:
+            out[name] = masked(v, name if name in _MASKERS else inherit or name)
+    return out
+
+
 def record(
     uow: UnitOfWork,
     action: str,
-    who: Any,
+    who: Who,
     now: datetime,
     *,
     program_id: int | None = None,
@@ -96,7 +116,7 @@ def record(
     card_no: str | None = None,
     ref: str | None = None,
     occurred_at: datetime | None = None,
-    outcome: str = "done",
+    outcome: Outcome = "done",
     detail: dict[str, Any] | None = None,
 ) -> None:
     actor = actor_of(who)
@@ -119,7 +139,7 @@ def record(
 
 
 def record_alone(
-    ctx: Context, action: str, who: Any, program_code: str | None = None, **kw: Any
+    ctx: Context, action: str, who: Who, program_code: str | None = None, **kw: Any
 ) -> None:
     """An audit row in a transaction of its own (refused access, token creation)."""
     now = ctx.now()
@@ -136,56 +156,33 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def find(
-    ctx: Context,
-    program_code: str | None,
-    *,
-    action: str | None = None,
-    member_id: str | None = None,
-    card_no: str | None = None,
-    role: str | None = None,
-    outcome: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    before: int | None = None,
-    limit: int = 100,
-) -> dict[str, Any]:
-    if since is not None and until is not None and until <= since:
+def find(ctx: Context, program_code: str | None, query: AuditQuery) -> AuditPage:
+    """A page of the audit log, newest first (of one program, or of all)."""
+    if query.since is not None and query.until is not None and query.until <= query.since:
         raise Invalid("until 须晚于 since / until must be after since", code="bad_range")
     with ctx.uow(write=False) as uow:
-        program_id = None
         if program_code is not None:
-            program_id = require_program(uow, program_code).program_id
+            query = replace(query, program_id=require_program(uow, program_code).program_id)
         codes = {p.program_id: p.code for p in uow.programs.list()}
-        rows = uow.audit.find(
-            program_id=program_id,
-            action=action,
-            member_id=member_id,
-            card_no=card_no,
-            role=role,
-            outcome=outcome,
-            since=since,
-            until=until,
-            before=before,
-            limit=limit,
-        )
-    items = [
-        {
-            "audit_id": int(r.audit_id),
-            "recorded_at": _iso(r.recorded_at),
-            "occurred_at": _iso(r.occurred_at),
-            "program": codes.get(r.program_id) if r.program_id is not None else None,
-            "action": r.action,
-            "outcome": r.outcome,
-            "actor": r.actor,
-            "role": r.role,
-            "token_id": r.token_id,
-            "member_id": r.member_id,
-            "card_no": r.card_no,
-            "ref": r.ref,
-            "detail": r.detail or {},
-        }
-        for r in rows
-    ]
-    next_before = items[-1]["audit_id"] if len(items) == limit else None
+        entries = uow.audit.find(query)
+    items = [_entry_view(e, codes) for e in entries]
+    next_before = items[-1]["audit_id"] if len(items) == query.limit else None
     return {"items": items, "next_before": next_before}
+
+
+def _entry_view(entry: AuditEntry, codes: dict[int, str]) -> AuditEntryView:
+    return {
+        "audit_id": entry.audit_id,
+        "recorded_at": entry.recorded_at.isoformat(),
+        "occurred_at": _iso(entry.occurred_at),
+        "program": codes.get(entry.program_id) if entry.program_id is not None else None,
+        "action": entry.action,
+        "outcome": entry.outcome,
+        "actor": entry.actor,
+        "role": entry.role,
+        "token_id": entry.token_id,
+        "member_id": entry.member_id,
+        "card_no": entry.card_no,
+        "ref": entry.ref,
+        "detail": entry.detail or {},
+    }

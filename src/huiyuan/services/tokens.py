@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from ..errors import Invalid, NotFound, Unauthorized
 from ..security import new_token, same_digest, split_token, token_digest
+from .audit import record
 from .context import Context
+from .results.cards import TokenView
 
 # A till sends its token with every request: a token checked in the last seconds is trusted
 # without another query, so a revoked token stops working within this many seconds.
@@ -18,6 +20,8 @@ ROLES = ("admin", "manager", "cashier", "guide", "auditor")
 
 @dataclass(frozen=True)
 class Caller:
+    """Who sent a request: the id, name and role of the token it carried."""
+
     token_id: str
     name: str
     role: str
@@ -33,8 +37,6 @@ def create_token(ctx: Context, role: str, name: str | None) -> str:
     token_id, secret, token = new_token()
     with ctx.uow() as uow:
         uow.tokens.add(token_id, name or role, role, token_digest(secret), ctx.now())
-        from .audit import record
-
         record(uow, "token.created", None, ctx.now(), detail={"token_id": token_id, "role": role})
         uow.commit()
     return token
@@ -66,14 +68,14 @@ def authenticate(ctx: Context, token: str) -> Caller:
     digest = token_digest(secret)
     with ctx.uow(write=False) as uow:
         found = uow.tokens.find(token_id)
-    if found is None or not same_digest(found[2], digest):
+    if found is None or not same_digest(found.secret_hash, digest):
         ctx.token_cache.pop(token_id, None)
         raise Unauthorized("令牌无效 / invalid token", code="invalid_token")
-    ctx.token_cache[token_id] = (found[2], found[0], found[1], time.monotonic())
-    return Caller(token_id, found[0], found[1])
+    ctx.token_cache[token_id] = (found.secret_hash, found.name, found.role, time.monotonic())
+    return Caller(token_id, found.name, found.role)
 
 
-def list_tokens(ctx: Context) -> list[dict[str, str | None]]:
+def list_tokens(ctx: Context) -> list[TokenView]:
     """Every token without its secret: id, name, role, when created and revoked."""
     with ctx.uow(write=False) as uow:
         return [

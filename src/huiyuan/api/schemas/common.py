@@ -36,6 +36,7 @@ _WHY = {
     404: "No such program, member, receipt, card, ...",
     409: "Conflicts with the current state, or a number reused with another body",
     422: "Invalid input: the problem lists each field",
+    429: "Too many wrong attempts: locked for a while (the problem says until when)",
 }
 
 

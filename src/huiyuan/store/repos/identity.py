@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
-from ...domain.records.members import Member
+from ...domain.records.cards import CardEvent, CardEventKind, PinGuard
+from ...domain.records.members import Card, Member
+from ...domain.statuses import CardStatus
 from ..schema import card_events, card_pin_guard, cards, members
 from .members import member_of
 
@@ -33,13 +34,14 @@ class IdentityRepo:
 
     # -- cards
 
-    def card(self, program_id: int, card_no: str, lock: bool = False) -> Row[Any] | None:
+    def card(self, program_id: int, card_no: str, lock: bool = False) -> Card | None:
         query = select(cards).where(cards.c.program_id == program_id, cards.c.card_no == card_no)
         if lock:
             query = query.with_for_update()
-        return self.conn.execute(query).first()
+        row = self.conn.execute(query).first()
+        return None if row is None else Card(**row._mapping)
 
-    def set_status(self, program_id: int, card_no: str, status: str) -> None:
+    def set_status(self, program_id: int, card_no: str, status: CardStatus) -> None:
         self.conn.execute(
             update(cards)
             .where(cards.c.program_id == program_id, cards.c.card_no == card_no)
@@ -53,15 +55,6 @@ class IdentityRepo:
             .values(pin_hash=pin_hash)
         )
 
-    def member_cards(self, program_id: int, member_id: str) -> list[Row[Any]]:
-        return list(
-            self.conn.execute(
-                select(cards)
-                .where(cards.c.program_id == program_id, cards.c.member_id == member_id)
-                .order_by(cards.c.issued_at, cards.c.card_no)
-            )
-        )
-
     # -- events
 
     def add_event(
@@ -69,7 +62,7 @@ class IdentityRepo:
         program_id: int,
         member_id: str,
         card_no: str,
-        kind: str,
+        kind: CardEventKind,
         occurred_at: datetime,
         recorded_at: datetime,
         actor: str | None,
@@ -92,17 +85,16 @@ class IdentityRepo:
             )
         )
 
-    def events(self, program_id: int, card_no: str) -> list[Row[Any]]:
-        return list(
-            self.conn.execute(
-                select(card_events)
-                .where(card_events.c.program_id == program_id, card_events.c.card_no == card_no)
-                .order_by(card_events.c.event_id)
-            )
+    def events(self, program_id: int, card_no: str) -> list[CardEvent]:
+        rows = self.conn.execute(
+            select(card_events)
+            .where(card_events.c.program_id == program_id, card_events.c.card_no == card_no)
+            .order_by(card_events.c.event_id)
         )
+        return [CardEvent(**r._mapping) for r in rows]
 
-    def last_event(self, program_id: int, card_no: str, kind: str) -> Row[Any] | None:
-        return self.conn.execute(
+    def last_event(self, program_id: int, card_no: str, kind: CardEventKind) -> CardEvent | None:
+        row = self.conn.execute(
             select(card_events)
             .where(
                 card_events.c.program_id == program_id,
@@ -112,15 +104,17 @@ class IdentityRepo:
             .order_by(card_events.c.event_id.desc())
             .limit(1)
         ).first()
+        return None if row is None else CardEvent(**row._mapping)
 
     # -- the wrong-password guard
 
-    def guard(self, program_id: int, card_no: str) -> Row[Any] | None:
-        return self.conn.execute(
+    def guard(self, program_id: int, card_no: str) -> PinGuard | None:
+        row = self.conn.execute(
             select(card_pin_guard).where(
                 card_pin_guard.c.program_id == program_id, card_pin_guard.c.card_no == card_no
             )
         ).first()
+        return None if row is None else PinGuard(**row._mapping)
 
     def put_guard(
         self,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
+from ...domain.records.cards import Token
 from ..schema import tokens
 
 
@@ -21,17 +21,16 @@ class TokenRepo:
             )
         )
 
-    def find(self, token_id: str) -> tuple[str, str, str] | None:
-        """(name, role, digest) of an unrevoked token."""
+    def find(self, token_id: str) -> Token | None:
+        """An unrevoked token."""
         row = self.conn.execute(
-            select(tokens.c.name, tokens.c.role, tokens.c.secret_hash).where(
-                tokens.c.token_id == token_id, tokens.c.revoked_at.is_(None)
-            )
+            select(tokens).where(tokens.c.token_id == token_id, tokens.c.revoked_at.is_(None))
         ).first()
-        return None if row is None else (row[0], row[1], row[2])
+        return None if row is None else Token(**row._mapping)
 
-    def all(self) -> list[Row[Any]]:
-        return list(self.conn.execute(select(tokens).order_by(tokens.c.created_at)))
+    def all(self) -> list[Token]:
+        rows = self.conn.execute(select(tokens).order_by(tokens.c.created_at))
+        return [Token(**r._mapping) for r in rows]
 
     def revoke(self, token_id: str, now: datetime) -> bool:
         result = self.conn.execute(
