@@ -157,7 +157,7 @@ class VipMonthlyRow(TypedDict):
     tasks_overdue: NotRequired[int]
 
 
-@answer(example={"program": "guide_store", "month": "2026-03", "by": "guide", "items": []})
+@answer(example={"program": "vip_shop", "month": "2026-03", "by": "guide", "items": []})
 class VipMonthly(TypedDict):
     """The monthly VIP report (会员月报) per guide, store or merchant."""
 
