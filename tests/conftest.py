@@ -72,9 +72,9 @@ class PgSchemas:
     Building every table costs 0.5-1.5 s on a busy machine; emptying them costs a few ms.
     Tests commit for real (threads, several connections, the CLI), so a rolled-back savepoint
     could not isolate them; emptying can. DELETE, not TRUNCATE: TRUNCATE makes new files for
-    every table and index (0.3-0.7 s here). The sequences restart at their start
-    value, as on a fresh schema; triggers that refuse deletes (the append-only audit log) are
-    off only inside the emptying transaction."""
+    every table and index (0.3-0.7 s here). The sequences restart at their start value, as on
+    a fresh schema; triggers that refuse deletes (the append-only audit log) are off only
+    inside the emptying transaction."""
 
     def __init__(self, url: str):
         self.url = url
