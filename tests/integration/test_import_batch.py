@@ -44,13 +44,7 @@ from huiyuan.store.schema import (
     receipts,
     requests,
 )
-from tests.conftest import (
-    TEST_KEY,
-    Clock,
-    _drop_pg_schema,
-    _pg_engine_in_fresh_schema,
-    load_preset_into,
-)
+from tests.conftest import PG_SCHEMAS, TEST_KEY, Clock, load_preset_into
 
 JOINED = datetime(2025, 1, 2, tzinfo=UTC)
 CATEGORIES = ["food", "fresh", "diamond", "gold", "silver", "cosmetics", "liquor", "apparel", ""]
@@ -193,7 +187,7 @@ def _till_engine(kind: str, sqlite_template: Path, tmp_path: Path) -> tuple[Engi
         path = tmp_path / "till.db"
         shutil.copy(sqlite_template, path)
         return make_engine(f"sqlite:///{path}"), None
-    engine, schema = _pg_engine_in_fresh_schema()
+    engine, schema = PG_SCHEMAS.take()
     return engine, schema
 
 
@@ -233,7 +227,7 @@ def test_import_ends_as_the_till_would(
     assert verify(ctx).ok
     till_engine.dispose()
     if schema is not None:
-        _drop_pg_schema(schema)
+        PG_SCHEMAS.give_back(schema)
 
 
 def test_an_import_and_the_tills_at_once(ctx: Context, tmp_path: Path) -> None:

@@ -41,15 +41,7 @@ from huiyuan.services.inputs import MemberIn
 from huiyuan.services.verify import verify
 from huiyuan.store.db import make_engine
 from huiyuan.store.schema import allocations, ledger_entries, lots
-from tests.conftest import (
-    REQUIRE_PG,
-    TEST_KEY,
-    Clock,
-    _drop_pg_schema,
-    _pg_available,
-    _pg_engine_in_fresh_schema,
-    load_preset_into,
-)
+from tests.conftest import PG_SCHEMAS, TEST_KEY, Clock, load_preset_into, require_pg
 
 PROGRAM = "supermarket"
 START = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
@@ -467,15 +459,11 @@ def normalized(s: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture
 def both_databases(sqlite_template: Path, tmp_path: Path) -> Iterator[list[tuple[Context, Clock]]]:
     """A SQLite and a PostgreSQL database, each with the preset loaded."""
-    why = _pg_available()
-    if why is not None:
-        if REQUIRE_PG:
-            pytest.fail(f"PostgreSQL is required (HUIYUAN_REQUIRE_PG=1) but unreachable: {why}")
-        pytest.skip(f"PostgreSQL unreachable: {why}")
+    require_pg()
     path = tmp_path / "compare.db"
     shutil.copy(sqlite_template, path)
     sqlite = make_engine(f"sqlite:///{path}")
-    pg, schema = _pg_engine_in_fresh_schema()
+    pg, schema = PG_SCHEMAS.take()
     sealer = Sealer(base64.b64decode(TEST_KEY))
     out = []
     engines: list[Engine] = [sqlite, pg]
@@ -489,7 +477,7 @@ def both_databases(sqlite_template: Path, tmp_path: Path) -> Iterator[list[tuple
     finally:
         for eng in engines:
             eng.dispose()
-        _drop_pg_schema(schema)
+        PG_SCHEMAS.give_back(schema)
 
 
 @PROPERTY_SETTINGS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine
 
@@ -87,3 +88,10 @@ class UnitOfWork:
         finally:
             self._conn.close()
             self._conn = None
+
+
+if TYPE_CHECKING:
+    from .protocols import UnitOfWork as Abstract
+
+    # mypy proves that the database's unit of work offers what the protocols promise.
+    _satisfies: type[Abstract] = UnitOfWork
