@@ -7,6 +7,7 @@ from fastapi import Depends, FastAPI
 from .. import __version__
 from ..services.context import Context
 from . import openapi, problems
+from .accounts import router as accounts_router
 from .cards import router as cards_router
 from .guides import router as guides_router
 from .jobs import router as jobs_router
@@ -17,7 +18,15 @@ from .perks import router as perks_router
 from .routes import _program_code, router
 
 # Area routers beside the core routes (members, purchases, rewards in routes.py).
-ROUTERS = [jobs_router, perks_router, guides_router, cards_router, lifecycle_router, notify_router]
+ROUTERS = [
+    accounts_router,
+    jobs_router,
+    perks_router,
+    guides_router,
+    cards_router,
+    lifecycle_router,
+    notify_router,
+]
 
 
 def create_app(ctx: Context) -> FastAPI:

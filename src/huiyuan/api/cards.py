@@ -14,9 +14,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse, Response
 
-from ..services import adjustments, audit, cards, profile
+from ..services import audit, cards, profile
 from ..services.inputs import (
-    AdjustmentIn,
     CardCancelIn,
     CardPasswordIn,
     MomentIn,
@@ -76,13 +75,6 @@ def set_password(
     program: str, card_no: CardNo, body: CardPasswordIn, ctx: Ctx, caller: Till
 ) -> dict[str, Any]:
     return cards.set_password(ctx, program, card_no, body, caller)
-
-
-@router.post(P + "/members/{member_id}/adjustments", status_code=201)
-def adjust(
-    program: str, member_id: Ref, body: AdjustmentIn, ctx: Ctx, caller: Manager
-) -> JSONResponse:
-    return created(adjustments.adjust(ctx, program, member_id, body, caller))
 
 
 @router.get(P + "/members/{member_id}/personal-data")

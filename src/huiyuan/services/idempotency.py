@@ -8,7 +8,7 @@ answered from the winner's record."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,8 @@ from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from .context import Context, require_program
 
-Answer = TypeVar("Answer", bound=dict[str, Any])
+# Mapping, not dict: a TypedDict answer is a Mapping[str, Any] but no dict[str, Any].
+Answer = TypeVar("Answer", bound=Mapping[str, Any])
 
 
 def replay(
@@ -61,7 +62,7 @@ def run_once(
                     return first  # type: ignore[return-value]
                 answer = work(uow, stored)
                 uow.requests.put(
-                    stored.program_id, kind, ref, fingerprint, status, answer, ctx.now()
+                    stored.program_id, kind, ref, fingerprint, status, dict(answer), ctx.now()
                 )
                 uow.commit()
                 return answer
