@@ -57,19 +57,7 @@ def _adjust(
     posting = ledger.Posting(
         pid, member_id, at, now, ref=data.adjustment_no, reason=f"adjustment: {reason}"
     )
-    if data.points > 0:
-        program = stored.program
-        expiry = expires_at(program.expiry, at, zone(program.timezone))
-        ledger.credit(
-            uow,
-            posting,
-            data.points,
-            expiry,
-            kind=EntryKind.ADJUST_IN,
-            counts_as_earned=data.counts_as_earned,
-        )
-    else:
-        ledger.debit(uow, posting, -data.points, EntryKind.ADJUST_OUT)
+    _post(uow, stored, posting, data)
     detail = {"adjustment_no": data.adjustment_no, "points": data.points, "reason": reason}
     uow.members.record(pid, member_id, "points_adjusted", detail, actor.label, at, now)
     after = uow.members.get(pid, member_id)
@@ -92,3 +80,23 @@ def _adjust(
         "points": data.points,
         "balance": balance,
     }
+
+
+def _post(
+    uow: UnitOfWork, stored: StoredProgram, posting: ledger.Posting, data: AdjustmentIn
+) -> None:
+    """Points added are a new lot expiring as earned points do; points taken are drawn from
+    the usable lots, soonest expiry first."""
+    if data.points < 0:
+        ledger.debit(uow, posting, -data.points, EntryKind.ADJUST_OUT)
+        return
+    program = stored.program
+    expiry = expires_at(program.expiry, posting.occurred_at, zone(program.timezone))
+    ledger.credit(
+        uow,
+        posting,
+        data.points,
+        expiry,
+        kind=EntryKind.ADJUST_IN,
+        counts_as_earned=data.counts_as_earned,
+    )

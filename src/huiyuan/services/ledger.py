@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..domain.ledger import EntryKind, InsufficientPoints, allocate, available, settle_debt
+from ..domain.ledger import (
+    EntryKind,
+    InsufficientPoints,
+    LotView,
+    allocate,
+    available,
+    settle_debt,
+)
 from ..errors import Invalid
 from ..store.uow import UnitOfWork
 
@@ -157,26 +164,30 @@ def clawback(uow: UnitOfWork, p: Posting, points: int, source_entry_id: int | No
     already spent becomes a debt that later earnings settle."""
     if points <= 0:
         raise ValueError("a clawback is positive")
-    drawn: list[tuple[int, int]] = []
-    source = uow.ledger.lot_of_entry(source_entry_id) if source_entry_id else None
-    # The source lot is drawn only while it is usable: a lot past its expiry is gone whether
-    # or not the expire job has swept it yet, so the outcome never depends on the job's timing.
-    if source is not None and source.usable_at(p.occurred_at):
-        drawn.append((source.lot_id, min(source.remaining, points)))
+    source = _usable_source(uow, p, source_entry_id)
+    drawn = [] if source is None else [(source.lot_id, min(source.remaining, points))]
     left = points - sum(n for _, n in drawn)
     if left > 0:
-        others = [
-            lot
-            for lot in uow.ledger.open_lots(p.program_id, p.member_id)
-            if source is None or lot.lot_id != source.lot_id
-        ]
-        # What the other lots cannot cover is already spent: it stays a debt.
-        drawn += allocate(others, min(left, available(others, p.occurred_at)), p.occurred_at)
+        drawn += _cover(uow, p, left, skip=source.lot_id if source else None)
     debt = points - sum(n for _, n in drawn)
     entry_id = _entry(uow, p, EntryKind.CLAWBACK, -points)
     _draw(uow, p, entry_id, drawn)
     _move(uow, p, entry_id, -points, debt=debt, earned=-points)
     return entry_id
+
+
+def _usable_source(uow: UnitOfWork, p: Posting, entry_id: int | None) -> LotView | None:
+    """The lot an earning made, only while it is usable: a lot past its expiry is gone whether
+    or not the expire job has swept it yet, so the outcome never depends on the job's timing."""
+    lot = uow.ledger.lot_of_entry(entry_id) if entry_id else None
+    return lot if lot is not None and lot.usable_at(p.occurred_at) else None
+
+
+def _cover(uow: UnitOfWork, p: Posting, points: int, skip: int | None) -> list[tuple[int, int]]:
+    """As much of `points` as the member's usable lots but `skip` hold, soonest expiry first;
+    the rest is already spent."""
+    lots = [lot for lot in uow.ledger.open_lots(p.program_id, p.member_id) if lot.lot_id != skip]
+    return allocate(lots, min(points, available(lots, p.occurred_at)), p.occurred_at)
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,8 @@ class Reconciliation:
                 ledger_entries.outerjoin(drawn, drawn.c.entry_id == ledger_entries.c.entry_id)
             )
             .where(
+                # Only a clawback may leave part of itself unallocated (a debt); every other
+                # negative entry is covered by what it drew.
                 ((points < 0) & ~_IS_CLAWBACK & ~_IS_EXPIRE & (got != -points))
                 # What an expiry took is checked per member and moment: `bad_expiries`.
                 | (_IS_EXPIRE & (points >= 0))
