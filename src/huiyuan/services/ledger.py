@@ -109,7 +109,7 @@ def credit(
     lot_id = uow.ledger.add_lot(lot_values(p, entry_id, points, expires_at))
     owed = debt if debt is not None else uow.ledger.member_debt(p.program_id, p.member_id)
     settled = settle_debt(points, owed)
-    if settled:
+    if settled:  # the per-clawback query only for a member who owes points
         _settle(uow, p, lot_id, settled)
     _move(uow, p, entry_id, points, debt=-settled, earned=points if counts_as_earned else 0)
     return entry_id
