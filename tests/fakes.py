@@ -206,14 +206,34 @@ class FakeStoredValue:
         ]
         return sorted(rows, key=lambda e: (e.occurred_at, e.entry_id))
 
-    def add(self, values: dict[str, Any]) -> int:
+    def add(
+        self,
+        program_id: int,
+        member_id: str,
+        kind: str,
+        amount: Decimal,
+        at: datetime,
+        now: datetime,
+        ref: str,
+        reason: str | None,
+    ) -> int:
         entry_id = len(self.tables.stored_value) + 1
-        self.tables.stored_value.append(StoredValueRow(entry_id=entry_id, **values))
-        key = (values["program_id"], values["member_id"])
-        member = self.tables.members.get(key)
+        row = StoredValueRow(
+            entry_id=entry_id,
+            program_id=program_id,
+            member_id=member_id,
+            kind=str(kind),
+            amount=amount,
+            occurred_at=at,
+            recorded_at=now,
+            ref=ref,
+            reason=reason,
+        )
+        self.tables.stored_value.append(row)
+        member = self.tables.members.get((program_id, member_id))
         if member is not None:
-            moved = member.stored_value + values["amount"]
-            self.tables.members[key] = replace(member, stored_value=moved)
+            moved = member.stored_value + amount
+            self.tables.members[(program_id, member_id)] = replace(member, stored_value=moved)
         return entry_id
 
     def by_ref(self, program_id: int, member_id: str, kind: str, ref: str) -> StoredValueRow | None:

@@ -1,6 +1,6 @@
 """Expiry recorded on the lots it swept (no allocation row per lot), on SQLite and PostgreSQL:
-the job's set-based sweep and the single-member expiry write the same rows, balances and lots
-as of any moment count it, `huiyuan verify` catches a tampered lot or entry, and expiries
+the job's sweep over a run of members and over one member alone write the same rows, balances
+and lots as of any moment count it, `huiyuan verify` catches a tampered lot or entry, and expiries
 written the old way (an allocation per lot) still reconcile."""
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, case, func, select, update
 
 from huiyuan.domain.ledger import EntryKind
 from huiyuan.jobs import run_job
+from huiyuan.jobs.expire_points import expire_members
 from huiyuan.services import ledger, members
 from huiyuan.services.context import Context
 from huiyuan.services.inputs import MemberIn
@@ -64,9 +65,10 @@ class Member:
         return entry_id
 
     def expire(self, at: datetime) -> int:
+        """The expire job's sweep of this member alone at `at`: the points expired."""
+        self.clock.now = at
         with self.ctx.uow() as uow:
-            uow.members.get(self.program_id, self.member_id, lock=True)
-            total = ledger.expire(uow, self.posting(at))
+            _, total = expire_members(uow, self.program_id, [self.member_id], at, at)
             uow.commit()
         return total
 
@@ -120,10 +122,29 @@ class Member:
             return ledger.balance_as_of(uow, self.program_id, self.member_id, at).points
 
     def remaining_as_of(self, at: datetime) -> list[int]:
+        """What each lot earned by `at` held then, in lot order: its points less what
+        allocations up to then drew and what a sweep up to then took."""
+        drawn = func.coalesce(func.sum(allocations.c.points), 0)
+        # A lot swept by `at` lost its expired points then (one value per lot: the max).
+        swept = func.max(
+            case((lots.c.swept_at <= at, func.coalesce(lots.c.expired_points, 0)), else_=0)
+        )
         with self.ctx.uow(write=False) as uow:
-            return [
-                lot.remaining for lot in uow.ledger.lots_as_of(self.program_id, self.member_id, at)
-            ]
+            rows = uow.conn.execute(
+                select(lots.c.points, drawn + swept)
+                .select_from(
+                    lots.outerjoin(
+                        allocations,
+                        and_(
+                            allocations.c.lot_id == lots.c.lot_id, allocations.c.occurred_at <= at
+                        ),
+                    )
+                )
+                .where(lots.c.member_id == self.member_id, lots.c.earned_at <= at)
+                .group_by(lots.c.lot_id, lots.c.points)
+                .order_by(lots.c.lot_id)
+            ).all()
+        return [int(points) - int(taken) for points, taken in rows]
 
 
 def history_a(m: Member) -> None:
@@ -290,7 +311,7 @@ def test_expiries_recorded_as_allocations_still_reconcile(ctx: Context, clock: C
     e.earn(90, CLEARS)
     e.earn(10, NEXT)
     (lot_id, _) = e.lot_ids()
-    with ctx.uow() as uow:  # what `ledger.expire` wrote before migration 0003
+    with ctx.uow() as uow:  # an expiry as written before migration 0003
         uow.members.get(e.program_id, e.member_id, lock=True)
         p = e.posting(CLEARS)
         entry_id = uow.ledger.add_entry(

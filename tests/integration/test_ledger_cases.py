@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from huiyuan.domain.ledger import EntryKind
 from huiyuan.errors import Invalid
+from huiyuan.jobs.expire_points import expire_members
 from huiyuan.services import ledger, members
 from huiyuan.services.context import Context
 from huiyuan.services.inputs import MemberIn
@@ -71,9 +72,10 @@ class Book:
         return entry_id
 
     def expire(self) -> int:
+        """The expire job's sweep of this member at the clock's time: the points expired."""
+        now = self.clock.now
         with self.ctx.uow() as uow:
-            uow.members.get(self.program_id, self.member_id, lock=True)
-            total = ledger.expire(uow, self._posting())
+            _, total = expire_members(uow, self.program_id, [self.member_id], now, now)
             uow.commit()
         return total
 

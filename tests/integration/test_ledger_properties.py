@@ -1,8 +1,8 @@
 """Property tests of the points ledger against a real database (SQLite and PostgreSQL).
 
 Random sequences of earn / spend / clawback (of an earlier earning) / expire are posted with
-huiyuan.services.ledger, and after every step the database must agree with itself and with a
-small, independent Python model:
+huiyuan.services.ledger (expiry: the expire job's sweep of the member), and after every step
+the database must agree with itself and with a small, independent Python model:
 
     member.points == sum(entries) == sum(lot remainders) - member.debt
     0 <= lot.remaining <= lot.points, and each remainder equals the model's
@@ -34,6 +34,7 @@ from sqlalchemy import Engine, func, select
 
 from huiyuan.domain.ledger import EntryKind
 from huiyuan.errors import Invalid
+from huiyuan.jobs.expire_points import expire_members
 from huiyuan.security import Sealer
 from huiyuan.services import ledger, members
 from huiyuan.services.context import Context
@@ -386,8 +387,7 @@ def run_step(m: Member, model: Model, step: Step, earnings: list[MLot]) -> None:
 
     else:
         with ctx.uow() as uow:
-            uow.members.get(m.program_id, m.member_id, lock=True)
-            total = ledger.expire(uow, m.posting())
+            _, total = expire_members(uow, m.program_id, [m.member_id], now, now)
             uow.commit()
         assert total == model.expire(now)
         if total:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from huiyuan.domain.stored_value import Kind
 from huiyuan.store import protocols
 from huiyuan.store.repos.members import MemberRepo
 from huiyuan.store.repos.programs import ProgramRepo
@@ -74,24 +75,16 @@ def test_only_what_is_committed_stays():
     liquor = store.add_program("liquor")
     store.add_member(liquor, "M1", NOW)
 
-    def entry(ref: str, amount: str) -> dict[str, Any]:
-        return {
-            "program_id": liquor.program_id,
-            "member_id": "M1",
-            "kind": "deposit",
-            "amount": Decimal(amount),
-            "occurred_at": NOW,
-            "recorded_at": NOW,
-            "ref": ref,
-            "reason": None,
-        }
+    def deposit(uow: FakeUnitOfWork, ref: str, amount: str) -> None:
+        pid = liquor.program_id
+        uow.stored_value.add(pid, "M1", Kind.DEPOSIT, Decimal(amount), NOW, NOW, ref, None)
 
     with FakeUnitOfWork(store) as uow:
-        uow.stored_value.add(entry("D-1", "10.00"))
+        deposit(uow, "D-1", "10.00")
         uow.commit()
-        uow.stored_value.add(entry("D-2", "5.00"))  # after the commit, never committed
+        deposit(uow, "D-2", "5.00")  # after the commit, never committed
     with FakeUnitOfWork(store) as uow:
-        uow.stored_value.add(entry("D-3", "7.00"))
+        deposit(uow, "D-3", "7.00")
         uow.rollback()
         assert uow.stored_value.balance_at(liquor.program_id, "M1", NOW) == Decimal("10.00")
     assert store.member(liquor.program_id, "M1").stored_value == Decimal("10.00")

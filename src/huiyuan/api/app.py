@@ -7,6 +7,7 @@ from fastapi import Depends, FastAPI
 from .. import __version__
 from ..services.context import Context
 from . import openapi, problems
+from .accounts import router as accounts_router
 from .cards import audit_router
 from .cards import router as cards_router
 from .guides import router as guides_router
@@ -20,6 +21,7 @@ from .value import router as value_router
 
 # Area routers beside the core routes (members and purchases in routes.py).
 ROUTERS = [
+    accounts_router,
     jobs_router,
     rewards_router,
     value_router,

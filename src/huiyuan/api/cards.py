@@ -13,9 +13,8 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse, Response
 
 from ..domain.records.cards import AuditQuery, Outcome
-from ..services import adjustments, audit, card_replacement, cards, profile
+from ..services import audit, card_replacement, cards, profile
 from ..services.inputs import (
-    AdjustmentIn,
     CardCancelIn,
     CardPasswordIn,
     MomentIn,
@@ -103,13 +102,6 @@ def set_password(
     program: str, card_no: CardNo, body: CardPasswordIn, ctx: Ctx, caller: Till
 ) -> PasswordSet:
     return cards.set_password(ctx, program, card_no, body, caller)
-
-
-@router.post(P + "/members/{member_id}/adjustments", status_code=201)
-def adjust(
-    program: str, member_id: Ref, body: AdjustmentIn, ctx: Ctx, caller: Manager
-) -> JSONResponse:
-    return created(adjustments.adjust(ctx, program, member_id, body, caller))
 
 
 @router.get(P + "/members/{member_id}/personal-data")

@@ -10,12 +10,11 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import Invalid, NotFound
-from ..services import accounts, awards, checkout, members, programs, returns
+from ..services import awards, checkout, members, programs, returns
 from ..services.inputs import (
     ActivateIn,
     CheckInIn,
     MemberIn,
-    MomentIn,
     PurchaseIn,
     Ref,
     ReturnIn,
@@ -83,32 +82,6 @@ def activate(
     return members.activate(ctx, program, member_id, at, caller.actor)
 
 
-# Asked at the till before every payment with points: the service alone goes to the thread
-# pool (a plain `def` route is run there, then its answer validated there again: two
-# hand-offs) and its answer, plain JSON already, is sent as it is.
-@router.get(P + "/members/{member_id}/balance", response_model=None)
-async def balance(
-    program: str,
-    member_id: MemberId,
-    ctx: Ctx,
-    _: Reader,
-    as_of: MomentIn | None = None,
-) -> JSONResponse:
-    return JSONResponse(await run_in_threadpool(accounts.balance, ctx, program, member_id, as_of))
-
-
-@router.get(P + "/members/{member_id}/ledger")
-def ledger(
-    program: str,
-    member_id: MemberId,
-    ctx: Ctx,
-    _: Reader,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    before: Annotated[int | None, Query(ge=1)] = None,
-) -> dict[str, Any]:
-    return accounts.entries(ctx, program, member_id, limit, before)
-
-
 # The till's hot path: `async def` with the service alone in the thread pool (one hand-off; a
 # plain `def` route is run in the pool, then its answer validated against the return type in
 # the pool again) and the answer, plain JSON already, sent as it is.
@@ -149,8 +122,3 @@ def check_in(
 @router.post(P + "/purchases/{receipt_no}/reviews", status_code=201)
 def review(program: str, receipt_no: Ref, body: ReviewIn, ctx: Ctx, _: Till) -> dict[str, Any]:
     return awards.review(ctx, program, receipt_no, body.line_no, body.occurred_at)
-
-
-@router.get(P + "/members/{member_id}/vouchers")
-def member_vouchers(program: str, member_id: MemberId, ctx: Ctx, _: Reader) -> dict[str, Any]:
-    return accounts.vouchers(ctx, program, member_id)

@@ -28,13 +28,6 @@ class EntryKind(StrEnum):
     ADJUST_OUT = "adjust_out"
 
 
-POSITIVE_KINDS = frozenset(
-    {EntryKind.EARN, EntryKind.BONUS, EntryKind.TRANSFER_IN, EntryKind.ADJUST_IN}
-)
-# Only a clawback may leave part of itself unallocated (a debt); all others must be covered.
-DEBT_KINDS = frozenset({EntryKind.CLAWBACK})
-
-
 class InsufficientPoints(Exception):
     def __init__(self, wanted: int, available: int):
         super().__init__(f"wanted {wanted} points, {available} available")
@@ -67,12 +60,20 @@ def allocation_order(lot: LotView) -> tuple[int, datetime, datetime, int]:
     return (1 if never else 0, far, lot.earned_at, lot.lot_id)
 
 
-def available(lots: list[LotView], moment: datetime, earned_before: datetime | None = None) -> int:
-    return sum(
-        lot.remaining
+def usable(
+    lots: list[LotView], moment: datetime, earned_before: datetime | None = None
+) -> list[LotView]:
+    """The lots that can be drawn at `moment`; `earned_before` keeps only points earned before
+    it (an offset may only use points earned before the receipt it pays)."""
+    return [
+        lot
         for lot in lots
         if lot.usable_at(moment) and (earned_before is None or lot.earned_at < earned_before)
-    )
+    ]
+
+
+def available(lots: list[LotView], moment: datetime, earned_before: datetime | None = None) -> int:
+    return sum(lot.remaining for lot in usable(lots, moment, earned_before))
 
 
 def allocate(
@@ -81,24 +82,17 @@ def allocate(
     moment: datetime,
     earned_before: datetime | None = None,
 ) -> list[tuple[int, int]]:
-    """Draw `points` from usable lots, soonest expiry first: [(lot_id, points), ...].
-
-    `earned_before` limits the draw to points earned before a moment (an offset may only use
-    points earned before the receipt it pays).
-    """
+    """Draw `points` from usable lots (see `usable`), soonest expiry first:
+    [(lot_id, points), ...]."""
     if points <= 0:
         return []
-    usable = [
-        lot
-        for lot in lots
-        if lot.usable_at(moment) and (earned_before is None or lot.earned_at < earned_before)
-    ]
-    total = sum(lot.remaining for lot in usable)
+    drawable = usable(lots, moment, earned_before)
+    total = sum(lot.remaining for lot in drawable)
     if total < points:
         raise InsufficientPoints(points, total)
     out: list[tuple[int, int]] = []
     left = points
-    for lot in sorted(usable, key=allocation_order):
+    for lot in sorted(drawable, key=allocation_order):
         take = min(lot.remaining, left)
         out.append((lot.lot_id, take))
         left -= take

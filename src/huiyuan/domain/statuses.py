@@ -25,6 +25,7 @@ class VoucherStatus(StrEnum):
     ISSUED = "issued"
     USED = "used"
     CANCELLED = "cancelled"
+    EXPIRED = "expired"  # shown, never stored: an issued voucher past its validity
 
 
 class ApplicationStatus(StrEnum):

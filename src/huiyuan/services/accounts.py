@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..domain.calendar import zone
+from ..domain.ledger import EntryKind
 from ..domain.money import fmt
+from ..domain.records.ledger import Entry
+from ..domain.statuses import VoucherStatus
 from . import ledger
 from .context import Context, require_member, require_program
+from .results.accounts import Balance, LedgerEntry, LedgerPage, MemberVoucher, MemberVouchers
 
 
-def balance(
-    ctx: Context, program_code: str, member_id: str, as_of: datetime | None
-) -> dict[str, Any]:
+def balance(ctx: Context, program_code: str, member_id: str, as_of: datetime | None) -> Balance:
     at = as_of or ctx.now()
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
-        row = require_member(uow, stored.program_id, member_id)
+        member = require_member(uow, stored.program_id, member_id)
         tz = zone(stored.program.timezone)
         result = ledger.balance_as_of(uow, stored.program_id, member_id, at)
         return {
@@ -28,13 +30,13 @@ def balance(
                 {"expires_at": when.astimezone(tz).isoformat(), "points": n}
                 for when, n in result.expiring
             ],
-            "stored_value": fmt(row.stored_value),
+            "stored_value": fmt(member.stored_value),
         }
 
 
 def entries(
     ctx: Context, program_code: str, member_id: str, limit: int, before: int | None
-) -> dict[str, Any]:
+) -> LedgerPage:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
         require_member(uow, stored.program_id, member_id)
@@ -42,33 +44,38 @@ def entries(
         rows = uow.ledger.entries(stored.program_id, member_id, limit + 1, before)
         page = rows[:limit]
         return {
-            "items": [
-                {
-                    "entry_id": r.entry_id,
-                    "kind": r.kind,
-                    "points": int(r.points),
-                    "occurred_at": r.occurred_at.astimezone(tz).isoformat(),
-                    "recorded_at": r.recorded_at.astimezone(tz).isoformat(),
-                    "ref": r.ref,
-                    "reason": r.reason,
-                }
-                for r in page
-            ],
+            "items": [_entry(e, tz) for e in page],
             "next_before": page[-1].entry_id if len(rows) > limit else None,
         }
 
 
-def vouchers(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
+def _entry(e: Entry, tz: ZoneInfo) -> LedgerEntry:
+    return {
+        "entry_id": e.entry_id,
+        "kind": EntryKind(e.kind),
+        "points": int(e.points),
+        "occurred_at": e.occurred_at.astimezone(tz).isoformat(),
+        "recorded_at": e.recorded_at.astimezone(tz).isoformat(),
+        "ref": e.ref,
+        "reason": e.reason,
+    }
+
+
+def vouchers(ctx: Context, program_code: str, member_id: str) -> MemberVouchers:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
         require_member(uow, stored.program_id, member_id)
         tz = zone(stored.program.timezone)
         now = ctx.now()
-        items = []
+        items: list[MemberVoucher] = []
         for v in uow.rewards.member_vouchers(stored.program_id, member_id):
-            status: str = v.status
-            if status == "issued" and v.valid_until is not None and now >= v.valid_until:
-                status = "expired"
+            status = VoucherStatus(v.status)
+            if (
+                status == VoucherStatus.ISSUED
+                and v.valid_until is not None
+                and now >= v.valid_until
+            ):
+                status = VoucherStatus.EXPIRED
             items.append(
                 {
                     "code": v.code,

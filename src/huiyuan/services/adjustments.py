@@ -4,96 +4,99 @@ audited with who made it."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
-
-from sqlalchemy.exc import IntegrityError
 
 from ..domain.calendar import zone
 from ..domain.expiry import expires_at
 from ..domain.ledger import EntryKind
-from ..errors import Conflict, Invalid
+from ..errors import Invalid
 from ..security import mask_text
+from ..store.repos.programs import StoredProgram
+from ..store.uow import UnitOfWork
 from . import audit, ledger
-from .context import Context, require_member, require_program
-from .idempotency import replay
+from .context import Context, require_member
+from .idempotency import run_once
 from .inputs import AdjustmentIn, moment
+from .results.accounts import Adjusted
 
 KIND = "adjustment"
 
 
 def adjust(
     ctx: Context, program_code: str, member_id: str, data: AdjustmentIn, who: Any
-) -> dict[str, Any]:
+) -> Adjusted:
     now = ctx.now()
     at = moment(data.occurred_at, now)
+
+    def work(uow: UnitOfWork, stored: StoredProgram) -> Adjusted:
+        return _adjust(uow, stored, member_id, data, audit.actor_of(who), at, now)
+
     # The member is part of what was asked: the same number for another member is a conflict.
     fingerprint = ctx.fingerprint(data, member_id)
-    try:
-        with ctx.uow() as uow:
-            stored = require_program(uow, program_code)
-            pid = stored.program_id
-            first = replay(uow, pid, KIND, data.adjustment_no, fingerprint)
-            if first is not None:
-                return first
-            row = require_member(uow, pid, member_id, lock=True)
-            if at < row.joined_at:
-                raise Invalid(
-                    "调整时间早于入会时间 / the adjustment is dated before the member joined",
-                    code="not_yet_member",
-                )
-            reason = mask_text(data.reason)
-            posting = ledger.Posting(
-                pid, member_id, at, now, ref=data.adjustment_no, reason=f"adjustment: {reason}"
-            )
-            if data.points > 0:
-                program = stored.program
-                expiry = expires_at(program.expiry, at, zone(program.timezone))
-                ledger.credit(
-                    uow,
-                    posting,
-                    data.points,
-                    expiry,
-                    kind=EntryKind.ADJUST_IN,
-                    counts_as_earned=data.counts_as_earned,
-                )
-            else:
-                ledger.debit(uow, posting, -data.points, EntryKind.ADJUST_OUT)
-            actor = audit.actor_of(who)
-            uow.members.record(
-                pid,
-                member_id,
-                "points_adjusted",
-                {"adjustment_no": data.adjustment_no, "points": data.points, "reason": reason},
-                actor.label,
-                at,
-                now,
-            )
-            after = uow.members.get(pid, member_id)
-            assert after is not None
-            audit.record(
-                uow,
-                "points.adjusted",
-                actor,
-                now,
-                program_id=pid,
-                member_id=member_id,
-                ref=data.adjustment_no,
-                occurred_at=at,
-                detail={"points": data.points, "reason": reason, "balance": int(after.points)},
-            )
-            answer = {
-                "adjustment_no": data.adjustment_no,
-                "member_id": member_id,
-                "points": data.points,
-                "balance": int(after.points),
-            }
-            uow.requests.put(pid, KIND, data.adjustment_no, fingerprint, 201, answer, now)
-            uow.commit()
-            return answer
-    except IntegrityError:
-        with ctx.uow(write=False) as uow:
-            stored = require_program(uow, program_code)
-            first = replay(uow, stored.program_id, KIND, data.adjustment_no, fingerprint)
-            if first is None:
-                raise Conflict("请重试 / please retry", code="retry") from None
-            return first
+    return run_once(ctx, program_code, KIND, data.adjustment_no, fingerprint, work)
+
+
+def _adjust(
+    uow: UnitOfWork,
+    stored: StoredProgram,
+    member_id: str,
+    data: AdjustmentIn,
+    actor: audit.Actor,
+    at: datetime,
+    now: datetime,
+) -> Adjusted:
+    pid = stored.program_id
+    member = require_member(uow, pid, member_id, lock=True)
+    if at < member.joined_at:
+        raise Invalid(
+            "调整时间早于入会时间 / the adjustment is dated before the member joined",
+            code="not_yet_member",
+        )
+    reason = mask_text(data.reason)
+    posting = ledger.Posting(
+        pid, member_id, at, now, ref=data.adjustment_no, reason=f"adjustment: {reason}"
+    )
+    _post(uow, stored, posting, data)
+    detail = {"adjustment_no": data.adjustment_no, "points": data.points, "reason": reason}
+    uow.members.record(pid, member_id, "points_adjusted", detail, actor.label, at, now)
+    after = uow.members.get(pid, member_id)
+    assert after is not None
+    balance = int(after.points)
+    audit.record(
+        uow,
+        "points.adjusted",
+        actor,
+        now,
+        program_id=pid,
+        member_id=member_id,
+        ref=data.adjustment_no,
+        occurred_at=at,
+        detail={"points": data.points, "reason": reason, "balance": balance},
+    )
+    return {
+        "adjustment_no": data.adjustment_no,
+        "member_id": member_id,
+        "points": data.points,
+        "balance": balance,
+    }
+
+
+def _post(
+    uow: UnitOfWork, stored: StoredProgram, posting: ledger.Posting, data: AdjustmentIn
+) -> None:
+    """Points added are a new lot expiring as earned points do; points taken are drawn from
+    the usable lots, soonest expiry first."""
+    if data.points < 0:
+        ledger.debit(uow, posting, -data.points, EntryKind.ADJUST_OUT)
+        return
+    program = stored.program
+    expiry = expires_at(program.expiry, posting.occurred_at, zone(program.timezone))
+    ledger.credit(
+        uow,
+        posting,
+        data.points,
+        expiry,
+        kind=EntryKind.ADJUST_IN,
+        counts_as_earned=data.counts_as_earned,
+    )

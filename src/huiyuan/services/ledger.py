@@ -1,8 +1,8 @@
-"""Posting to the points ledger: credits, debits, clawbacks and expiry.
+"""Posting to the points ledger: credits, debits and clawbacks; balances as of a moment.
 
-Every function here runs inside the caller's unit of work with the member already locked; it
-appends entries, creates or draws lots, records the allocations and moves the member's balance
-projection in the same transaction.
+Every posting runs inside the caller's unit of work with the member already locked; it appends
+entries, creates or draws lots, records the allocations and moves the member's balance
+projection in the same transaction. Expiry is the expire job's (jobs/expire_points.py).
 """
 
 from __future__ import annotations
@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..domain.ledger import EntryKind, InsufficientPoints, LotView, allocate, allocation_order
+from ..domain.ledger import (
+    EntryKind,
+    InsufficientPoints,
+    LotView,
+    allocate,
+    available,
+    settle_debt,
+)
 from ..errors import Invalid
 from ..store.uow import UnitOfWork
 
@@ -100,19 +107,24 @@ def credit(
         raise ValueError("a credit is positive")
     entry_id = _entry(uow, p, kind, points)
     lot_id = uow.ledger.add_lot(lot_values(p, entry_id, points, expires_at))
-    settled = 0
+    owed = debt if debt is not None else uow.ledger.member_debt(p.program_id, p.member_id)
+    settled = settle_debt(points, owed)
+    if settled:  # the per-clawback query only for a member who owes points
+        _settle(uow, p, lot_id, settled)
+    _move(uow, p, entry_id, points, debt=-settled, earned=points if counts_as_earned else 0)
+    return entry_id
+
+
+def _settle(uow: UnitOfWork, p: Posting, lot_id: int, points: int) -> None:
+    """Pays `points` of debt from a new lot, oldest clawback first: each payment is an
+    allocation of the clawback on the lot."""
     left = points
-    # The debt projection is checked first: the per-clawback query is only needed when owed.
-    owing = (debt if debt is not None else uow.ledger.member_debt(p.program_id, p.member_id)) > 0
-    for claw_id, owed in uow.ledger.unsettled_debts(p.program_id, p.member_id) if owing else []:
-        if left == 0:
-            break
+    for claw_id, owed in uow.ledger.unsettled_debts(p.program_id, p.member_id):
         take = min(owed, left)
         _draw(uow, p, claw_id, [(lot_id, take)])
         left -= take
-        settled += take
-    _move(uow, p, entry_id, points, debt=-settled, earned=points if counts_as_earned else 0)
-    return entry_id
+        if left == 0:
+            break
 
 
 def debit(
@@ -152,63 +164,30 @@ def clawback(uow: UnitOfWork, p: Posting, points: int, source_entry_id: int | No
     already spent becomes a debt that later earnings settle."""
     if points <= 0:
         raise ValueError("a clawback is positive")
-    drawn: list[tuple[int, int]] = []
-    left = points
-    source = uow.ledger.lot_of_entry(source_entry_id) if source_entry_id else None
-    # The source lot is drawn only while it is usable: a lot past its expiry is gone whether
-    # or not the expire job has swept it yet, so the outcome never depends on the job's timing.
-    if source is not None and source.usable_at(p.occurred_at):
-        take = min(source.remaining, left)
-        drawn.append((source.lot_id, take))
-        left -= take
+    source = _usable_source(uow, p, source_entry_id)
+    drawn = [] if source is None else [(source.lot_id, min(source.remaining, points))]
+    left = points - sum(n for _, n in drawn)
     if left > 0:
-        others: list[LotView] = [
-            lot
-            for lot in uow.ledger.open_lots(p.program_id, p.member_id)
-            if lot.usable_at(p.occurred_at) and (source is None or lot.lot_id != source.lot_id)
-        ]
-        for lot in sorted(others, key=allocation_order):
-            take = min(lot.remaining, left)
-            drawn.append((lot.lot_id, take))
-            left -= take
-            if left == 0:
-                break
+        drawn += _cover(uow, p, left, skip=source.lot_id if source else None)
+    debt = points - sum(n for _, n in drawn)
     entry_id = _entry(uow, p, EntryKind.CLAWBACK, -points)
     _draw(uow, p, entry_id, drawn)
-    _move(uow, p, entry_id, -points, debt=left, earned=-points)
+    _move(uow, p, entry_id, -points, debt=debt, earned=-points)
     return entry_id
 
 
-def expire(uow: UnitOfWork, p: Posting) -> int:
-    """Writes one expiry entry for all of a member's lots expired by `p.occurred_at`; the lots
-    record what they lost and when (as the job's set-based sweep does, one model for both)."""
-    lots = uow.ledger.expired_lots(p.program_id, p.member_id, p.occurred_at)
-    total = sum(lot.remaining for lot in lots)
-    if total == 0:
-        return 0
-    entry_id = _entry(uow, p, EntryKind.EXPIRE, -total)
-    uow.ledger.sweep([lot.lot_id for lot in lots], p.occurred_at)
-    _move(uow, p, entry_id, -total)
-    return total
+def _usable_source(uow: UnitOfWork, p: Posting, entry_id: int | None) -> LotView | None:
+    """The lot an earning made, only while it is usable: a lot past its expiry is gone whether
+    or not the expire job has swept it yet, so the outcome never depends on the job's timing."""
+    lot = uow.ledger.lot_of_entry(entry_id) if entry_id else None
+    return lot if lot is not None and lot.usable_at(p.occurred_at) else None
 
 
-def expire_members(
-    uow: UnitOfWork, program_id: int, member_ids: list[str], as_of: datetime, now: datetime
-) -> tuple[int, int]:
-    """The same as `expire` for many members at once, set-based: one entry per member with
-    expired points, the lots emptied with their expiry recorded on them, the balances moved;
-    (members, points) expired.
-
-    `member_ids` ends a run of members in id order as the job's pick gives them (the first
-    and the last of the members after the cursor, up to the chunk size): the members from
-    the first to the last are expired together, in a few statements whatever their number."""
-    if not member_ids:
-        return 0, 0
-    first, last = member_ids[0], member_ids[-1]
-    if uow.locks_rows:
-        uow.ledger.lock_member_range(program_id, first, last)
-    ref = f"expiry:{as_of.isoformat()}"
-    return uow.ledger.expire_range(program_id, first, last, as_of, now, ref)
+def _cover(uow: UnitOfWork, p: Posting, points: int, skip: int | None) -> list[tuple[int, int]]:
+    """As much of `points` as the member's usable lots but `skip` hold, soonest expiry first;
+    the rest is already spent."""
+    lots = [lot for lot in uow.ledger.open_lots(p.program_id, p.member_id) if lot.lot_id != skip]
+    return allocate(lots, min(points, available(lots, p.occurred_at)), p.occurred_at)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from ..domain.records.members import Member
+from ..domain.stored_value import Kind
 from .repos.programs import StoredProgram
 from .repos.requests import StoredAnswer
 
@@ -65,15 +66,25 @@ class StoredValueEntry(Protocol):
 
 
 class StoredValueRepository(Protocol):
-    def add(self, values: dict[str, Any]) -> int:
+    def add(
+        self,
+        program_id: int,
+        member_id: str,
+        kind: Kind,
+        amount: Decimal,
+        at: datetime,
+        now: datetime,
+        ref: str,
+        reason: str | None,
+    ) -> int:
         """Appends an entry and moves the member's `stored_value` by its signed amount."""
         ...
 
     def by_ref(
-        self, program_id: int, member_id: str, kind: str, ref: str
+        self, program_id: int, member_id: str, kind: Kind, ref: str
     ) -> StoredValueEntry | None: ...
 
-    def sum_of(self, program_id: int, member_id: str, kind: str, ref_prefix: str) -> Decimal: ...
+    def sum_of(self, program_id: int, member_id: str, kind: Kind, ref_prefix: str) -> Decimal: ...
 
     def balance_at(self, program_id: int, member_id: str, moment: datetime) -> Decimal: ...
 

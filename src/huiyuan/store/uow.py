@@ -13,6 +13,7 @@ from .repos.awards import AwardRepo
 from .repos.guides import GuideRepo
 from .repos.identity import IdentityRepo
 from .repos.jobs import JobRepo
+from .repos.keys import KeyRepo
 from .repos.ledger import LedgerRepo
 from .repos.lifecycle import LifecycleRepo
 from .repos.members import MemberRepo
@@ -58,6 +59,7 @@ class UnitOfWork:
         self.lifecycle = LifecycleRepo(conn)
         self.stored_value = StoredValueRepo(conn)
         self.staff = StaffRepo(conn)
+        self.keys = KeyRepo(conn)
         return self
 
     @property
