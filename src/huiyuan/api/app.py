@@ -12,12 +12,23 @@ from .guides import router as guides_router
 from .jobs import router as jobs_router
 from .lifecycle import router as lifecycle_router
 from .logmask import install_log_masking
+from .members import programs_router
+from .members import router as members_router
 from .notify import router as notify_router
 from .perks import router as perks_router
 from .routes import _program_code, router
 
-# Area routers beside the core routes (members, purchases, rewards in routes.py).
-ROUTERS = [jobs_router, perks_router, guides_router, cards_router, lifecycle_router, notify_router]
+# Area routers beside the core routes (purchases, rewards in routes.py).
+ROUTERS = [
+    members_router,
+    programs_router,
+    jobs_router,
+    perks_router,
+    guides_router,
+    cards_router,
+    lifecycle_router,
+    notify_router,
+]
 
 
 def create_app(ctx: Context) -> FastAPI:

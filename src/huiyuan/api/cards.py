@@ -1,9 +1,8 @@
-"""Cards (loss, reissue, exchange, cancellation, passwords), manual point adjustments, members'
-personal data in clear, and the audit log (API.md "Cards and stored value"; the rest is ours).
+"""Cards (loss, reissue, exchange, cancellation, passwords), manual point adjustments and the
+audit log (API.md "Cards and stored value"; the rest is ours).
 
-Who may do what: the till (cashier, manager) handles cards; a manager cancels cards, adjusts
-points and sees personal data in clear; the auditor (and admin) reads the audit log. Every one of
-these actions is audited.
+Who may do what: the till (cashier, manager) handles cards; a manager cancels cards and adjusts
+points; the auditor (and admin) reads the audit log. Every one of these actions is audited.
 """
 
 from __future__ import annotations
@@ -12,9 +11,9 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 
-from ..services import adjustments, audit, cards, profile
+from ..services import adjustments, audit, cards
 from ..services.inputs import (
     AdjustmentIn,
     CardCancelIn,
@@ -24,7 +23,6 @@ from ..services.inputs import (
     ReissueIn,
     ReportLostIn,
 )
-from ..services.member_code import member_code_svg
 from ..services.tokens import Caller
 from .deps import Ctx, Manager, Reader, Till, allow
 
@@ -83,11 +81,6 @@ def adjust(
     program: str, member_id: Ref, body: AdjustmentIn, ctx: Ctx, caller: Manager
 ) -> JSONResponse:
     return created(adjustments.adjust(ctx, program, member_id, body, caller))
-
-
-@router.get(P + "/members/{member_id}/personal-data")
-def personal_data(program: str, member_id: Ref, ctx: Ctx, caller: Manager) -> dict[str, Any]:
-    return profile.personal_data(ctx, program, member_id, caller)
 
 
 def _audit_query(
@@ -165,9 +158,3 @@ def program_audit_log(
     return _audit_query(
         ctx, program, action, member_id, card_no, role, outcome, since, until, before, limit
     )
-
-
-@router.get(P + "/members/{member_id}/member-code.svg")
-def member_code(program: str, member_id: Ref, ctx: Ctx, _: Reader) -> Response:
-    """会员码 / the member's card number as a printable QR code (SVG)."""
-    return Response(member_code_svg(ctx, program, member_id), media_type="image/svg+xml")

@@ -1,27 +1,23 @@
-"""Membership lifecycle endpoints: profile and attribute changes, renewal, cancellation, the
-member's history, stored value (deposits, withdrawals, its ledger) and tier applications.
+"""Membership lifecycle endpoints: stored value (deposits, withdrawals, its ledger) and tier
+applications (profile changes, renewal, cancellation and history are in members.py).
 
-Who may do what: staff who enrol (cashier, guide, manager) change profiles and file tier
-applications; attributes (they move tiers) need a manager; the till (cashier, manager) renews,
-takes deposits and pays out withdrawals; a manager cancels memberships and decides
-applications; any role reads.
+Who may do what: staff who enrol (cashier, guide, manager) file tier applications; the till
+(cashier, manager) takes deposits and pays out withdrawals; a manager decides applications;
+any role reads.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from ..services import lifecycle, stored_value, tier_applications
+from ..services import stored_value, tier_applications
 from ..services.inputs import (
-    CancelIn,
     DecisionIn,
     DepositIn,
-    MemberPatchIn,
     Ref,
-    RenewIn,
     TierApplicationIn,
     WithdrawalIn,
 )
@@ -35,39 +31,6 @@ M = P + "/members/{member_id}"
 
 def created(body: dict[str, Any]) -> JSONResponse:
     return JSONResponse(body, status_code=201)
-
-
-@router.patch(M)
-def change_member(
-    program: str, member_id: Ref, body: MemberPatchIn, ctx: Ctx, caller: Enroller
-) -> dict[str, Any]:
-    return lifecycle.patch(ctx, program, member_id, body, caller)
-
-
-@router.post(M + "/renew")
-def renew(
-    program: str, member_id: Ref, ctx: Ctx, caller: Till, body: RenewIn | None = None
-) -> dict[str, Any]:
-    return lifecycle.renew(ctx, program, member_id, body or RenewIn(), caller)
-
-
-@router.post(M + "/cancel")
-def cancel(
-    program: str, member_id: Ref, body: CancelIn, ctx: Ctx, caller: Manager
-) -> dict[str, Any]:
-    return lifecycle.cancel(ctx, program, member_id, body, caller)
-
-
-@router.get(M + "/history")
-def history(
-    program: str,
-    member_id: Ref,
-    ctx: Ctx,
-    _: Reader,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    before: Annotated[int | None, Query(ge=1)] = None,
-) -> dict[str, Any]:
-    return lifecycle.history(ctx, program, member_id, limit, before)
 
 
 @router.post(M + "/deposits", status_code=201)
