@@ -48,12 +48,3 @@ def festival_date(code: str, year: int) -> date:
         month, day = LUNAR[code]
         return LunarDate(year, month, day).to_solar_date()
     raise KeyError(f"unknown festival {code!r}; known: {sorted(KNOWN)}")
-
-
-def lunar_birthday_in(year: int, lunar_month: int, lunar_day: int) -> date:
-    """The Gregorian date of a lunar birthday in a lunar year; a 30th that the lunar month lacks
-    falls on its 29th."""
-    try:
-        return LunarDate(year, lunar_month, lunar_day).to_solar_date()
-    except ValueError:
-        return LunarDate(year, lunar_month, lunar_day - 1).to_solar_date()
