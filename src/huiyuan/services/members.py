@@ -84,6 +84,7 @@ def phone_unique() -> Iterator[None]:
 
 
 def enroll(ctx: Context, program_code: str, data: MemberIn, actor: str | None = None) -> Enrolled:
+    """A new member on the program's terms, with a card; a phone already a member's is 409."""
     now = ctx.now()
     joined_at = moment(data.joined_at, now)
     phone = mobile(data.phone) if data.phone else None
