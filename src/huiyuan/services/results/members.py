@@ -132,7 +132,7 @@ class PersonalData(TypedDict):
     anniversary: str | None
 
 
-@answer(example={"code": "store_basic", "version": 1, "name": "门店会员", "name_en": "Store"})
+@answer(example={"code": "club", "version": 1, "name": "门店会员", "name_en": "Store"})
 class ProgramSummary(TypedDict):
     """A program's code, current version and names."""
 
@@ -158,7 +158,7 @@ class TierName(TypedDict):
 
 @answer(
     example={
-        "code": "store_basic",
+        "code": "club",
         "version": 1,
         "name": "门店会员",
         "name_en": "Store",
@@ -179,7 +179,7 @@ class ProgramDescription(TypedDict):
     config: dict[str, Any]
 
 
-@answer(example={"code": "store_basic", "version": 2, "name": "门店会员"})
+@answer(example={"code": "club", "version": 2, "name": "门店会员"})
 class ProgramLoaded(TypedDict):
     """A program created or replaced from a file: its code and the version now current."""
 
