@@ -12,15 +12,18 @@ from .cards import audit_router
 from .cards import router as cards_router
 from .guides import router as guides_router
 from .jobs import router as jobs_router
-from .lifecycle import router as lifecycle_router
 from .logmask import install_log_masking
+from .members import programs_router
+from .members import router as members_router
 from .notify import router as notify_router
 from .rewards import router as rewards_router
 from .routes import _program_code, router
 from .value import router as value_router
 
-# Area routers beside the core routes (members and purchases in routes.py).
+# One router per area, mirroring services/ (purchases and returns in routes.py).
 ROUTERS = [
+    programs_router,
+    members_router,
     accounts_router,
     jobs_router,
     rewards_router,
@@ -28,7 +31,6 @@ ROUTERS = [
     guides_router,
     cards_router,
     audit_router,
-    lifecycle_router,
     notify_router,
 ]
 

@@ -7,22 +7,19 @@ Who may do what: the till (cashier, manager) handles cards; a manager cancels ca
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import JSONResponse, Response
 
 from ..domain.records.cards import AuditQuery, Outcome
-from ..services import audit, card_replacement, cards, profile
+from ..services import audit, card_replacement, cards
 from ..services.inputs import (
     CardCancelIn,
     CardPasswordIn,
     MomentIn,
-    Ref,
     ReissueIn,
     ReportLostIn,
 )
-from ..services.member_code import member_code_svg
 from ..services.tokens import ROLES, Caller
 from .deps import Ctx, Manager, Reader, Till, allow
 from .schemas.cards import AuditPage, CardCancelled, CardView, LossReported, NewCard, PasswordSet
@@ -31,13 +28,8 @@ from .schemas.common import problems
 # Program codes are checked app-wide (app.py).
 router = APIRouter(prefix="/api/v1/programs/{program}", tags=["cards"])
 audit_router = APIRouter(prefix="/api/v1", tags=["cards"])  # the audit log of every program
-P = ""  # the member routes below, which belong to other areas, still spell their paths with it
 CardNo = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^\w+$")]
 Auditor = Annotated[Caller, Depends(allow("auditor"))]
-
-
-def created(body: dict[str, Any]) -> JSONResponse:
-    return JSONResponse(body, status_code=201)
 
 
 @router.get("/cards/{card_no}", response_model=CardView, responses=problems(401, 403, 404, 422))
@@ -104,11 +96,6 @@ def set_password(
     return cards.set_password(ctx, program, card_no, body, caller)
 
 
-@router.get(P + "/members/{member_id}/personal-data")
-def personal_data(program: str, member_id: Ref, ctx: Ctx, caller: Manager) -> dict[str, Any]:
-    return profile.personal_data(ctx, program, member_id, caller)
-
-
 ActionQ = Annotated[str | None, Query(max_length=40, pattern=r"^[a-z_.]+$")]
 IdQ = Annotated[str | None, Query(max_length=64, pattern=r"^[\w\-./:#]+$")]
 RoleQ = Annotated[str | None, Query(pattern="^(" + "|".join(ROLES) + ")$")]
@@ -160,9 +147,3 @@ def audit_log(
 def program_audit_log(program: str, ctx: Ctx, _: Auditor, query: AuditFilter) -> AuditPage:
     """The program's audit log, newest first (filters as in `GET /audit`)."""
     return audit.find(ctx, program, query)
-
-
-@router.get(P + "/members/{member_id}/member-code.svg")
-def member_code(program: str, member_id: Ref, ctx: Ctx, _: Reader) -> Response:
-    """会员码 / the member's card number as a printable QR code (SVG)."""
-    return Response(member_code_svg(ctx, program, member_id), media_type="image/svg+xml")

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import Invalid, NotFound
-from ..services import awards, checkout, members, programs, returns
+from ..services import awards, checkout, returns
 from ..services.inputs import (
-    ActivateIn,
     CheckInIn,
-    MemberIn,
     PurchaseIn,
     Ref,
     ReturnIn,
     ReviewIn,
 )
-from .deps import Ctx, Enroller, Manager, Reader, Till
+from .deps import Ctx, Till
 from .language import localize_receipt
 
 
@@ -41,45 +39,6 @@ MemberId = Ref
 
 def created(body: dict[str, Any]) -> JSONResponse:
     return JSONResponse(body, status_code=201)
-
-
-@router.get("/programs")
-def list_programs(ctx: Ctx, _: Reader) -> dict[str, Any]:
-    return {"items": programs.list_programs(ctx)}
-
-
-@router.get(P)
-def get_program(program: str, ctx: Ctx, _: Reader) -> dict[str, Any]:
-    return programs.describe(ctx, program)
-
-
-@router.post(P + "/members", status_code=201)
-def enroll(program: str, body: MemberIn, ctx: Ctx, caller: Enroller) -> dict[str, Any]:
-    return members.enroll(ctx, program, body, caller.actor)
-
-
-@router.get(P + "/members")
-def search_members(
-    program: str,
-    ctx: Ctx,
-    _: Reader,
-    phone: Annotated[str | None, Query(max_length=20)] = None,
-    card_no: Annotated[str | None, Query(max_length=32, pattern=r"^[\w\-]+$")] = None,
-) -> dict[str, Any]:
-    return {"items": members.find_members(ctx, program, phone=phone, card_no=card_no)}
-
-
-@router.get(P + "/members/{member_id}")
-def get_member(program: str, member_id: MemberId, ctx: Ctx, _: Reader) -> dict[str, Any]:
-    return members.get_member(ctx, program, member_id)
-
-
-@router.post(P + "/members/{member_id}/activate")
-def activate(
-    program: str, member_id: MemberId, ctx: Ctx, caller: Manager, body: ActivateIn | None = None
-) -> dict[str, Any]:
-    at = body.occurred_at if body else None
-    return members.activate(ctx, program, member_id, at, caller.actor)
 
 
 # The till's hot path: `async def` with the service alone in the thread pool (one hand-off; a

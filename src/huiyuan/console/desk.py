@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from ..errors import HuiyuanError
 from ..services import accounts, members, programs
 from ..services.context import Context
+from ..services.results.members import MemberView, ProgramSummary
 from .auth import Session, context
 from .render import page
 
@@ -20,11 +21,11 @@ PROGRAM_COOKIE = "huiyuan_program"
 _MOBILE = re.compile(r"\+?(86)?1\d{10}")
 
 
-def _programs(ctx: Context) -> list[dict[str, Any]]:
-    return list(programs.list_programs(ctx))
+def _programs(ctx: Context) -> list[ProgramSummary]:
+    return programs.list_programs(ctx)
 
 
-def chosen_program(request: Request, listed: list[dict[str, Any]], asked: str | None) -> str | None:
+def chosen_program(request: Request, listed: list[ProgramSummary], asked: str | None) -> str | None:
     """The program asked for, else the one last used at this browser, else the first."""
     codes = [p["code"] for p in listed]
     for code in (asked, request.cookies.get(PROGRAM_COOKIE)):
@@ -50,12 +51,12 @@ async def home(
     return _remember(page(request, "home.html", programs=listed, program=code), code)
 
 
-def find(ctx: Context, program: str, query: str) -> list[dict[str, Any]]:
+def find(ctx: Context, program: str, query: str) -> list[MemberView]:
     """Members by mobile number or card number, whichever the text is."""
     text = re.sub(r"[\s-]", "", query)
     if _MOBILE.fullmatch(text):
-        return list(members.find_members(ctx, program, phone=text))
-    return list(members.find_members(ctx, program, card_no=text))
+        return members.find_members(ctx, program, phone=text)
+    return members.find_members(ctx, program, card_no=text)
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -66,7 +67,7 @@ async def search(
     q: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
     error = None
-    found: list[dict[str, Any]] = []
+    found: list[MemberView] = []
     if not q.strip():
         error = "请输入手机号或卡号 / enter a mobile or card number"
     else:

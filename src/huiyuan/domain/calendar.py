@@ -106,9 +106,5 @@ def next_month_day(after: date, month: int, day: int) -> date:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def days_between(a: date, b: date) -> int:
-    return (b - a).days
-
-
 def one_day() -> timedelta:
     return timedelta(days=1)

@@ -85,6 +85,7 @@ class MemberState:
 
     member_id: str
     referrer_id: str | None
+    store: str | None
     points: int
     debt: int
     points_earned_total: int

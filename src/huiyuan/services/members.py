@@ -3,33 +3,30 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from argon2 import PasswordHasher
 from sqlalchemy.exc import IntegrityError
 
-from ..domain.calendar import MonthDay, add_months, business_date, zone
+from ..domain.calendar import add_months, business_date, zone
+from ..domain.conditions import check_join
 from ..domain.identity import card_valid, luhn_digit, normalize_mobile, normalize_resident_id
 from ..domain.money import ZERO, fmt
-from ..domain.program import Activation, JoinKind, Membership, Program
+from ..domain.program import Activation, Program
 from ..domain.records.members import Card, Member
+from ..domain.statuses import CardStatus, MemberStatus
 from ..errors import Conflict, Forbidden, Invalid, NotFound
-from ..security import mask_phone
+from ..security import Sealer, mask_phone
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from .context import Context, require_member, require_program
 from .inputs import MemberIn, moment
-
-FIELD_NAMES_ZH = {
-    "name": "姓名",
-    "phone": "手机号",
-    "birthday": "生日",
-    "id_number": "证件号码",
-    "address": "地址",
-    "anniversary": "纪念日",
-}
+from .results.members import Enrolled, MemberView
 
 _hasher = PasswordHasher()
 
@@ -46,205 +43,151 @@ def new_card_no(uow: UnitOfWork) -> str:
             return card_no
 
 
-def _check_join(program: Program, data: MemberIn, joined: date) -> None:
-    terms = program.membership
-    if data.kind not in terms.kinds:
-        raise Invalid(
-            f"本方案不接受该会员类型 / member kind {data.kind!r} is not offered "
-            f"(offered: {', '.join(terms.kinds)})",
-            code="kind_not_offered",
-        )
-    required = terms.required_fields
-    if data.kind == "unit":  # a unit joins with its name and phone only
-        required = tuple(f for f in required if f in ("name", "phone"))
-    missing = [f for f in required if not getattr(data, f)]
-    if missing:
-        zh = "、".join(FIELD_NAMES_ZH[f] for f in missing)
-        raise Invalid(
-            f"缺少必填资料：{zh} / required fields missing: {', '.join(missing)}",
-            code="missing_fields",
-            fields=missing,
-        )
-    if data.is_staff and not terms.staff_may_join:
-        raise Invalid("内部员工不能办理会员卡 / staff may not join", code="staff_not_allowed")
-    if data.id_number and data.id_type not in terms.id_types:
-        raise Invalid(
-            f"不接受该证件类型 / id_type {data.id_type!r} is not accepted "
-            f"(accepted: {', '.join(terms.id_types)})",
-            code="id_type_not_accepted",
-        )
-    _check_kind_and_age(terms, data, joined)  # issue 5
-    spend = data.qualifying_spend or ZERO
-    fee = data.fee_paid or ZERO
-    conditions = terms.join_conditions(data.kind)
-    for cond in conditions:
-        if cond.kind is JoinKind.ANY:
-            return
-        if cond.kind is JoinKind.FEE and fee >= cond.amount:
-            return
-        if cond.kind in (JoinKind.RECEIPT_AT_LEAST, JoinKind.SAME_DAY_SPEND_AT_LEAST) and (
-            spend >= cond.amount
-        ):
-            return
-        if cond.kind is JoinKind.FIRST_PURCHASE and spend > 0:
-            return
-    options = "; ".join(
-        f"{c.kind.value} {fmt(c.amount)}" for c in conditions if c.kind is not JoinKind.ANY
-    )
-    raise Invalid(
-        f"未满足入会条件 / join conditions not met ({options})", code="join_condition_not_met"
-    )
+# ----------------------------------------------------------------------------- phones
 
 
-def _check_kind_and_age(terms: Membership, data: MemberIn, joined: date) -> None:
-    """A group member names one of the program's group levels (only a group member has
-    one); where the program sets a minimum age, a person gives a birthday with the year and is
-    that old on the day of joining (18 on the 18th birthday; Feb 29 births on Feb 28)."""
-    if data.kind == "group" and terms.group_levels and data.group_level not in terms.group_levels:
-        raise Invalid(
-            f"集团会员须注明级别 / a group member needs group_level, one of "
-            f"{', '.join(terms.group_levels)}",
-            code="group_level_required",
-        )
-    if data.kind != "group" and data.group_level is not None:
-        raise Invalid(
-            "只有集团会员有级别 / group_level is only for group members",
-            code="group_level_not_allowed",
-        )
-    if terms.min_age is None or data.kind != "personal":
-        return
-    born = MonthDay.parse(data.birthday) if data.birthday else None
-    if born is None or born.year is None:
-        raise Invalid(
-            f"须提供出生年月日以核实年满 {terms.min_age} 周岁 / a birthday with the year is "
-            f"needed to check the minimum age {terms.min_age}",
-            code="birthday_required",
-        )
-    age = born.age_on(joined)
-    if age is None or age < terms.min_age:
-        raise Invalid(
-            f"须年满 {terms.min_age} 周岁 / must be at least {terms.min_age}",
-            code="too_young",
-        )
-
-
-def enroll(
-    ctx: Context, program_code: str, data: MemberIn, actor: str | None = None
-) -> dict[str, Any]:
-    now = ctx.now()
-    joined_at = moment(data.joined_at, now)
-    phone = normalize_mobile(data.phone) if data.phone else None
-    if data.phone and phone is None:
+def mobile(raw: str) -> str:
+    """A mainland mobile number in its one stored form; anything else is 422."""
+    phone = normalize_mobile(raw)
+    if phone is None:
         raise Invalid(
             "手机号不是有效的大陆手机号码 / not a valid mainland mobile number",
             code="invalid_phone",
         )
-    id_number = data.id_number
-    if id_number and data.id_type == "resident_id":
-        id_number = normalize_resident_id(id_number)
-        if id_number is None:
-            raise Invalid(
-                "身份证号码校验失败 / invalid resident ID number", code="invalid_id_number"
-            )
+    return phone
+
+
+def member_with_phone(
+    uow: UnitOfWork, sealer: Sealer, program_id: int, phone: str
+) -> Member | None:
+    # Every key's hash: a row not yet re-hashed by a key rotation still counts.
+    return uow.identity.member_by_phone_hashes(program_id, sealer.lookup_hashes(phone))
+
+
+def phone_taken() -> Conflict:
+    return Conflict(
+        "该手机号已是本方案会员 / a member with this phone already exists", code="phone_taken"
+    )
+
+
+@contextmanager
+def phone_unique() -> Iterator[None]:
+    """A concurrent enrolment with the same phone meets the unique index: on PostgreSQL at the
+    insert (the index waits for the other transaction), on SQLite at commit. A 409 either way."""
+    try:
+        yield
+    except IntegrityError:
+        raise phone_taken() from None
+
+
+# ----------------------------------------------------------------------------- enrolment
+
+
+def enroll(ctx: Context, program_code: str, data: MemberIn, actor: str | None = None) -> Enrolled:
+    """A new member on the program's terms, with a card; a phone already a member's is 409."""
+    now = ctx.now()
+    joined_at = moment(data.joined_at, now)
+    phone = mobile(data.phone) if data.phone else None
+    id_number = checked_id_number(data.id_number, data.id_type)
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
         program = stored.program
-        tz = zone(program.timezone)
-        _check_join(program, data, business_date(joined_at, tz))
-        sealer = ctx.sealer
-        phone_hash = sealer.lookup_hash(phone)
-        # Every key's hash: a row not yet re-hashed by a key rotation still counts.
-        if phone_hash and uow.identity.member_by_phone_hashes(
-            stored.program_id, sealer.lookup_hashes(phone)
-        ):
-            raise Conflict(
-                "该手机号已是本方案会员 / a member with this phone already exists",
-                code="phone_taken",
-            )
+        check_join(program.membership, data, business_date(joined_at, zone(program.timezone)))
+        if phone and member_with_phone(uow, ctx.sealer, stored.program_id, phone):
+            raise phone_taken()
         if data.referrer_id and uow.members.get(stored.program_id, data.referrer_id) is None:
             raise Invalid("推荐人不存在 / unknown referrer", code="unknown_referrer")
-        pending = program.membership.activation is Activation.PENDING
-        status = "pending" if pending else "active"
-        valid_until = _valid_until(program, joined_at)
-        member_id = new_member_id()
-        _add_member(
-            uow,
-            {
-                "program_id": stored.program_id,
-                "member_id": member_id,
-                "status": status,
-                "kind": data.kind,
-                "tier": program.first_tier,
-                "name": data.name,
-                "phone_enc": sealer.seal(phone),
-                "phone_hash": phone_hash,
-                "phone_masked": mask_phone(phone),
-                "id_number_enc": sealer.seal(id_number),
-                "id_hash": sealer.lookup_hash(id_number),
-                "address_enc": sealer.seal(data.address),
-                "id_type": data.id_type if data.id_number else None,
-                "birthday": data.birthday,
-                "anniversary": data.anniversary,
-                "group_level": data.group_level,
-                "is_staff": data.is_staff,
-                "referrer_id": data.referrer_id,
-                "guide_id": data.guide_id,
-                "guide_since": joined_at if data.guide_id else None,
-                "store": data.store,
-                "merchant": data.merchant,
-                "joined_at": joined_at,
-                "valid_until": valid_until,
-                "attributes": {},
-                "points": 0,
-                "debt": 0,
-                "points_earned_total": 0,
-                "stored_value": ZERO,
-                "carry": {},
-                "created_at": now,
-                "updated_at": now,
-            },
-        )
-        card_no = new_card_no(uow)
-        pin_hash = _hasher.hash(data.card_password) if data.card_password else None
-        uow.members.add_card(stored.program_id, member_id, card_no, pin_hash, now)
-        uow.members.record(
-            stored.program_id,
-            member_id,
-            "joined",
-            {"tier": program.first_tier, "status": status},
-            actor,
-            joined_at,
-            now,
-        )
-        if data.guide_id:
-            uow.guides.record_change(
-                stored.program_id, member_id, None, data.guide_id, "opened", joined_at, None
-            )
-        try:
+        joining = _Joining(stored, data, joined_at, now, new_member_id())
+        with phone_unique():
+            uow.members.add(joining.row(ctx.sealer, phone, id_number))
+        card_no = _open_card(uow, joining, actor)
+        with phone_unique():
             uow.commit()
-        except IntegrityError:
-            raise Conflict(
-                "该手机号已是本方案会员 / a member with this phone already exists",
-                code="phone_taken",
-            ) from None
     return {
-        "member_id": member_id,
-        "status": status,
+        "member_id": joining.member_id,
+        "status": joining.status,
         "tier": program.first_tier,
         "card_no": card_no,
     }
 
 
-def _add_member(uow: UnitOfWork, values: dict[str, Any]) -> None:
-    """Inserts a member. On PostgreSQL a concurrent enrolment with the same phone fails here, at
-    the insert (the unique index waits for the other transaction), not at commit: a 409 too."""
-    try:
-        uow.members.add(values)
-    except IntegrityError:
-        raise Conflict(
-            "该手机号已是本方案会员 / a member with this phone already exists",
-            code="phone_taken",
-        ) from None
+def checked_id_number(id_number: str | None, id_type: str) -> str | None:
+    """The ID number as stored: a resident ID checked and in its one form."""
+    if not id_number or id_type != "resident_id":
+        return id_number
+    normalized = normalize_resident_id(id_number)
+    if normalized is None:
+        raise Invalid("身份证号码校验失败 / invalid resident ID number", code="invalid_id_number")
+    return normalized
+
+
+@dataclass(frozen=True, slots=True)
+class _Joining:
+    """A member being enrolled: who, in which program, when."""
+
+    stored: StoredProgram
+    data: MemberIn
+    joined_at: datetime
+    now: datetime
+    member_id: str
+
+    @property
+    def status(self) -> MemberStatus:
+        pending = self.stored.program.membership.activation is Activation.PENDING
+        return MemberStatus.PENDING if pending else MemberStatus.ACTIVE
+
+    def row(self, sealer: Sealer, phone: str | None, id_number: str | None) -> dict[str, Any]:
+        """The member's row: personal data sealed, the phone hashed for look-ups and masked
+        for display, the first tier, no points."""
+        data, now = self.data, self.now
+        return {
+            "program_id": self.stored.program_id,
+            "member_id": self.member_id,
+            "status": self.status,
+            "kind": data.kind,
+            "tier": self.stored.program.first_tier,
+            "name": data.name,
+            "phone_enc": sealer.seal(phone),
+            "phone_hash": sealer.lookup_hash(phone),
+            "phone_masked": mask_phone(phone),
+            "id_number_enc": sealer.seal(id_number),
+            "id_hash": sealer.lookup_hash(id_number),
+            "address_enc": sealer.seal(data.address),
+            "id_type": data.id_type if data.id_number else None,
+            "birthday": data.birthday,
+            "anniversary": data.anniversary,
+            "group_level": data.group_level,
+            "is_staff": data.is_staff,
+            "referrer_id": data.referrer_id,
+            "guide_id": data.guide_id,
+            "guide_since": self.joined_at if data.guide_id else None,
+            "store": data.store,
+            "merchant": data.merchant,
+            "joined_at": self.joined_at,
+            "valid_until": _valid_until(self.stored.program, self.joined_at),
+            "attributes": {},
+            "points": 0,
+            "debt": 0,
+            "points_earned_total": 0,
+            "stored_value": ZERO,
+            "carry": {},
+            "created_at": now,
+            "updated_at": now,
+        }
+
+
+def _open_card(uow: UnitOfWork, joining: _Joining, actor: str | None) -> str:
+    """The new member's card, the joining in its history and, with a guide, the guide's
+    ownership from the moment of joining."""
+    pid, mid, data = joining.stored.program_id, joining.member_id, joining.data
+    card_no = new_card_no(uow)
+    pin_hash = _hasher.hash(data.card_password) if data.card_password else None
+    uow.members.add_card(pid, mid, card_no, pin_hash, joining.now)
+    detail = {"tier": joining.stored.program.first_tier, "status": joining.status}
+    uow.members.record(pid, mid, "joined", detail, actor, joining.joined_at, joining.now)
+    if data.guide_id:
+        uow.guides.record_change(pid, mid, None, data.guide_id, "opened", joining.joined_at, None)
+    return card_no
 
 
 def _valid_until(program: Program, joined_at: datetime) -> date | None:
@@ -255,10 +198,13 @@ def _valid_until(program: Program, joined_at: datetime) -> date | None:
     return add_months(start, months) - timedelta(days=1)
 
 
-def member_view(stored: StoredProgram, row: Member, card_no: str | None) -> dict[str, Any]:
+# ----------------------------------------------------------------------------- look-up
+
+
+def member_view(stored: StoredProgram, row: Member, card_no: str | None) -> MemberView:
     return {
         "member_id": row.member_id,
-        "status": row.status,
+        "status": MemberStatus(row.status),
         "kind": row.kind,
         "tier": row.tier,
         "tier_name": stored.program.tier(row.tier).name,
@@ -275,7 +221,7 @@ def member_view(stored: StoredProgram, row: Member, card_no: str | None) -> dict
     }
 
 
-def get_member(ctx: Context, program_code: str, member_id: str) -> dict[str, Any]:
+def get_member(ctx: Context, program_code: str, member_id: str) -> MemberView:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
         row = require_member(uow, stored.program_id, member_id)
@@ -284,32 +230,30 @@ def get_member(ctx: Context, program_code: str, member_id: str) -> dict[str, Any
 
 def find_members(
     ctx: Context, program_code: str, phone: str | None = None, card_no: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[MemberView]:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, program_code)
-        rows: list[Member] = []
+        pid = stored.program_id
         if phone:
-            normalized = normalize_mobile(phone)
-            if normalized is None:
-                raise Invalid("手机号格式不正确 / not a valid mobile number", code="invalid_phone")
-            hashes = ctx.sealer.lookup_hashes(normalized)
-            found = uow.identity.member_by_phone_hashes(stored.program_id, hashes)
-            rows = [found] if found else []
+            found = member_with_phone(uow, ctx.sealer, pid, mobile(phone))
         elif card_no:
-            card = uow.members.card(stored.program_id, card_no)
-            found = uow.members.get(stored.program_id, card.member_id) if card else None
-            rows = [found] if found else []
+            card = uow.members.card(pid, card_no)
+            found = uow.members.get(pid, card.member_id) if card else None
         else:
             raise Invalid(
                 "按手机号或卡号查询 / search by phone or card_no", code="search_term_missing"
             )
-        return [
-            member_view(stored, r, uow.members.active_card(stored.program_id, r.member_id))
-            for r in rows
-        ]
+        if found is None:
+            return []
+        return [member_view(stored, found, uow.members.active_card(pid, found.member_id))]
 
 
-def check_store(stored: StoredProgram, row: Any, store: str | None) -> None:
+class _InStore(Protocol):
+    @property
+    def store(self) -> str | None: ...
+
+
+def check_store(stored: StoredProgram, row: _InStore, store: str | None) -> None:
     """A store-bound program's points are usable only in the member's own store (vip_points):
     a till or counter naming another store is refused. A member without a store, or a request
     naming none, is not restricted."""
@@ -331,9 +275,9 @@ def card_holder(card_no: str, card: Card | None, member_id: str | None) -> str:
         raise Invalid("卡号校验位不正确 / card number check digit is wrong", code="invalid_card")
     if card is None:
         raise NotFound("没有该会员卡 / no such card", code="card_not_found")
-    if card.status == "lost":
+    if card.status == CardStatus.LOST:
         raise Forbidden("该卡已挂失 / this card is reported lost", code="card_lost")
-    if card.status != "active":
+    if card.status != CardStatus.ACTIVE:
         raise Forbidden(f"该卡已停用 / this card is {card.status}", code="card_inactive")
     if member_id and member_id != card.member_id:
         raise Invalid("卡号与会员不符 / card belongs to another member", code="card_mismatch")
@@ -359,25 +303,25 @@ def resolve_member(
     return row
 
 
+# ----------------------------------------------------------------------------- activation
+
+
 def activate(
     ctx: Context, program_code: str, member_id: str, occurred_at: datetime | None, actor: str | None
-) -> dict[str, Any]:
+) -> MemberView:
+    """A pending member becomes active (by staff); an active one stays as it is."""
     now = ctx.now()
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
         row = require_member(uow, stored.program_id, member_id, lock=True)
-        if row.status == "pending":
-            uow.members.update(stored.program_id, member_id, status="active", updated_at=now)
-            uow.members.record(
-                stored.program_id,
-                member_id,
-                "status",
-                {"from": "pending", "to": "active", "by": "staff"},
-                actor,
-                moment(occurred_at, now),
-                now,
+        if row.status == MemberStatus.PENDING:
+            uow.members.update(
+                stored.program_id, member_id, status=MemberStatus.ACTIVE, updated_at=now
             )
-        elif row.status != "active":
+            detail = {"from": MemberStatus.PENDING, "to": MemberStatus.ACTIVE, "by": "staff"}
+            at = moment(occurred_at, now)
+            uow.members.record(stored.program_id, member_id, "status", detail, actor, at, now)
+        elif row.status != MemberStatus.ACTIVE:
             raise Invalid(
                 f"会员状态为 {row.status}，不能开通 / cannot activate", code="not_pending"
             )

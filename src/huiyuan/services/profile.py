@@ -11,28 +11,24 @@ masked values only. The caller owns the unit of work (it commits).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, get_args
 
 from ..domain.calendar import MonthDay
-from ..domain.identity import normalize_mobile, normalize_resident_id
+from ..domain.conditions import check_id_type, names_zh, required_fields
+from ..domain.program import Membership, Program
 from ..domain.records.members import Member
-from ..errors import Conflict, Forbidden, Invalid
+from ..errors import Forbidden, Invalid
 from ..security import Sealer, mask_address, mask_id, mask_phone
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from . import audit
 from .context import Context, require_member, require_program
+from .inputs import IdType
+from .members import checked_id_number, member_with_phone, mobile, phone_taken
+from .results.members import PersonalData
 
 PROFILE_FIELDS = ("name", "phone", "id_number", "id_type", "address", "birthday", "anniversary")
-ID_TYPES = ("resident_id", "passport", "student", "military", "other")
-FIELD_NAMES_ZH = {
-    "name": "姓名",
-    "phone": "手机号",
-    "birthday": "生日",
-    "id_number": "证件号码",
-    "address": "地址",
-    "anniversary": "纪念日",
-}
+ID_TYPES: tuple[str, ...] = get_args(IdType)
 
 
 def _text(field: str, value: Any, max_len: int) -> str | None:
@@ -72,16 +68,26 @@ def apply_profile_change(
     at: datetime,
     sealer: Sealer,
     now: datetime | None = None,
-) -> dict[str, Any]:
+) -> None:
     """Applies profile changes to a member (locked by the caller) and records them.
 
     `changes` maps profile fields to new values (None clears a field the program does not
-    require); `actor` is the API Caller (or a "role:name" string). Returns {"changed": [field,
-    ...], "detail": {field: {"from": masked, "to": masked}}}; nothing changed → nothing recorded.
-    """
-    now = now or at
-    program = stored.program
+    require); `actor` is the API Caller (or a "role:name" string). Nothing changed → nothing
+    recorded."""
     who = audit.actor_of(actor)
+    _check_may_change(stored.program, changes, who)
+    draft = _Draft(member_row, changes, sealer)
+    draft.name()
+    draft.phone(uow, stored.program_id)
+    draft.id_document(stored.program.membership)
+    draft.address()
+    draft.days()
+    if draft.detail:
+        _check_required_kept(stored.program.membership, member_row.kind, draft.detail)
+        _record(uow, stored.program_id, draft, who, at, now or at)
+
+
+def _check_may_change(program: Program, changes: dict[str, Any], who: audit.Actor) -> None:
     unknown = sorted(set(changes) - set(PROFILE_FIELDS))
     if unknown:
         raise Invalid(
@@ -96,122 +102,146 @@ def apply_profile_change(
             code="data_change_needs_role",
             role_needed=need,
         )
-    pid, mid = stored.program_id, member_row.member_id
-    values: dict[str, Any] = {}
-    detail: dict[str, dict[str, Any]] = {}
 
-    def change(field: str, old_shown: Any, new_shown: Any) -> None:
-        detail[field] = {"from": old_shown, "to": new_shown}
 
-    old_phone = sealer.open(member_row.phone_enc)
-    old_id = sealer.open(member_row.id_number_enc)
-    old_address = sealer.open(member_row.address_enc)
+class _Draft:
+    """A member's profile being changed: the new column values (sealed where personal) and,
+    field by field, what the change shows ({"from", "to"}, phone, ID number and address
+    masked)."""
 
-    if "name" in changes:
-        name = _text("name", changes["name"], 200)
-        if name != member_row.name:
-            values["name"] = name
-            change("name", member_row.name, name)
-    if "phone" in changes:
-        raw = _text("phone", changes["phone"], 20)
-        phone = normalize_mobile(raw) if raw else None
-        if raw and phone is None:
-            raise Invalid(
-                "手机号不是有效的大陆手机号码 / not a valid mainland mobile number",
-                code="invalid_phone",
-            )
-        if phone != old_phone:
-            if phone:
-                taken = uow.identity.member_by_phone_hashes(pid, sealer.lookup_hashes(phone))
-                if taken is not None and taken.member_id != mid:
-                    raise Conflict(
-                        "该手机号已是本方案会员 / a member with this phone already exists",
-                        code="phone_taken",
-                    )
-            values.update(
-                phone_enc=sealer.seal(phone),
-                phone_hash=sealer.lookup_hash(phone),
-                phone_masked=mask_phone(phone),
-            )
-            change("phone", mask_phone(old_phone), mask_phone(phone))
-    id_type = member_row.id_type or "resident_id"
-    if "id_type" in changes and changes["id_type"] is not None:
-        id_type = changes["id_type"]
-        if id_type not in ID_TYPES:
-            raise Invalid(f"未知证件类型 / unknown id_type {id_type!r}", code="validation_error")
-    if "id_number" in changes or ("id_type" in changes and old_id):
-        raw = _text("id_number", changes.get("id_number", old_id), 40)
-        id_number = raw
-        if raw and id_type == "resident_id":
-            id_number = normalize_resident_id(raw)
-            if id_number is None:
-                raise Invalid(
-                    "身份证号码校验失败 / invalid resident ID number", code="invalid_id_number"
-                )
-        if id_number and id_type not in program.membership.id_types:
-            raise Invalid(
-                f"不接受该证件类型 / id_type {id_type!r} is not accepted",
-                code="id_type_not_accepted",
+    def __init__(self, member: Member, changes: dict[str, Any], sealer: Sealer):
+        self.member = member
+        self.changes = changes
+        self.sealer = sealer
+        self.values: dict[str, Any] = {}
+        self.detail: dict[str, dict[str, Any]] = {}
+        self.old_phone = sealer.open(member.phone_enc)
+        self.old_id = sealer.open(member.id_number_enc)
+        self.old_address = sealer.open(member.address_enc)
+
+    def change(self, field: str, shown_from: Any, shown_to: Any, **values: Any) -> None:
+        self.values.update(values)
+        self.detail[field] = {"from": shown_from, "to": shown_to}
+
+    def name(self) -> None:
+        if "name" in self.changes:
+            name = _text("name", self.changes["name"], 200)
+            if name != self.member.name:
+                self.change("name", self.member.name, name, name=name)
+
+    def phone(self, uow: UnitOfWork, program_id: int) -> None:
+        """A new phone is refused when another member of the program has it."""
+        if "phone" not in self.changes:
+            return
+        raw = _text("phone", self.changes["phone"], 20)
+        phone = mobile(raw) if raw else None
+        if phone == self.old_phone:
+            return
+        if phone:
+            taken = member_with_phone(uow, self.sealer, program_id, phone)
+            if taken is not None and taken.member_id != self.member.member_id:
+                raise phone_taken()
+        self.change(
+            "phone",
+            mask_phone(self.old_phone),
+            mask_phone(phone),
+            phone_enc=self.sealer.seal(phone),
+            phone_hash=self.sealer.lookup_hash(phone),
+            phone_masked=mask_phone(phone),
+        )
+
+    def id_document(self, terms: Membership) -> None:
+        """The ID number and its type change together: a new type checks the number kept (a
+        resident ID's checksum) and a number without a type is of the type it had."""
+        id_type = self._id_type()
+        if "id_number" not in self.changes and not ("id_type" in self.changes and self.old_id):
+            return
+        raw = _text("id_number", self.changes.get("id_number", self.old_id), 40)
+        id_number = checked_id_number(raw, id_type)
+        if id_number:
+            check_id_type(terms, id_type)
+        if id_number != self.old_id:
+            self.change(
+                "id_number",
+                mask_id(self.old_id),
+                mask_id(id_number),
+                id_number_enc=self.sealer.seal(id_number),
+                id_hash=self.sealer.lookup_hash(id_number),
             )
         new_type = id_type if id_number else None
-        if id_number != old_id:
-            values.update(
-                id_number_enc=sealer.seal(id_number), id_hash=sealer.lookup_hash(id_number)
-            )
-            change("id_number", mask_id(old_id), mask_id(id_number))
-        if new_type != member_row.id_type:
-            values["id_type"] = new_type
-            change("id_type", member_row.id_type, new_type)
-    if "address" in changes:
-        address = _text("address", changes["address"], 300)
-        if address != old_address:
-            values["address_enc"] = sealer.seal(address)
-            change("address", mask_address(old_address), mask_address(address))
-    for field in ("birthday", "anniversary"):
-        if field in changes:
-            day = _month_day(field, changes[field])
-            if day != getattr(member_row, field):
-                values[field] = day
-                change(field, getattr(member_row, field), day)
-    if not detail:
-        return {"changed": [], "detail": {}}
-    required = program.membership.required_fields
-    if member_row.kind == "unit":
-        required = tuple(f for f in required if f in ("name", "phone"))
-    cleared = [f for f in required if f in detail and detail[f]["to"] is None]
+        if new_type != self.member.id_type:
+            self.change("id_type", self.member.id_type, new_type, id_type=new_type)
+
+    def _id_type(self) -> str:
+        id_type = self.changes.get("id_type")
+        if id_type is None:
+            return self.member.id_type or "resident_id"
+        if id_type not in ID_TYPES:
+            raise Invalid(f"未知证件类型 / unknown id_type {id_type!r}", code="validation_error")
+        return str(id_type)
+
+    def address(self) -> None:
+        if "address" in self.changes:
+            address = _text("address", self.changes["address"], 300)
+            if address != self.old_address:
+                shown = (mask_address(self.old_address), mask_address(address))
+                self.change("address", *shown, address_enc=self.sealer.seal(address))
+
+    def days(self) -> None:
+        for field in ("birthday", "anniversary"):
+            if field in self.changes:
+                day = _month_day(field, self.changes[field])
+                old = getattr(self.member, field)
+                if day != old:
+                    self.change(field, old, day, **{field: day})
+
+
+def _check_required_kept(terms: Membership, kind: str, detail: dict[str, Any]) -> None:
+    cleared = [f for f in required_fields(terms, kind) if f in detail and detail[f]["to"] is None]
     if cleared:
-        zh = "、".join(FIELD_NAMES_ZH.get(f, f) for f in cleared)
         raise Invalid(
-            f"必填资料不能清空：{zh} / required fields cannot be cleared: {', '.join(cleared)}",
+            f"必填资料不能清空：{names_zh(cleared)} / required fields cannot be cleared: "
+            f"{', '.join(cleared)}",
             code="missing_fields",
             fields=cleared,
         )
-    uow.members.update(pid, mid, updated_at=now, **values)
-    # History: phone, ID number and address masked (names and birthdays are kept in clear in
-    # the member's record too); the audit log masks everything.
-    uow.members.record(pid, mid, "profile", {"changes": detail}, who.label, at, now)
-    masked_detail = audit.masked(detail)
+
+
+def _record(
+    uow: UnitOfWork,
+    program_id: int,
+    draft: _Draft,
+    who: audit.Actor,
+    at: datetime,
+    now: datetime,
+) -> None:
+    """Writes the new values, the member's history and the audit log. The history masks phone,
+    ID number and address (names and birthdays are kept in clear in the member's record too);
+    the audit log masks everything."""
+    member_id = draft.member.member_id
+    uow.members.update(program_id, member_id, updated_at=now, **draft.values)
+    detail = draft.detail
+    uow.members.record(program_id, member_id, "profile", {"changes": detail}, who.label, at, now)
     audit.record(
         uow,
         "member.profile_changed",
         who,
         now,
-        program_id=pid,
-        member_id=mid,
+        program_id=program_id,
+        member_id=member_id,
         occurred_at=at,
-        detail={"fields": sorted(detail), "changes": masked_detail},
+        detail={"fields": sorted(detail), "changes": audit.masked(detail)},
     )
-    return {"changed": sorted(detail), "detail": masked_detail}
 
 
-def personal_data(ctx: Context, program_code: str, member_id: str, who: Any) -> dict[str, Any]:
+def personal_data(ctx: Context, program_code: str, member_id: str, who: Any) -> PersonalData:
     """A member's personal data in clear, for those allowed to see it; every view is audited."""
     now = ctx.now()
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
         row = require_member(uow, stored.program_id, member_id)
         sealer = ctx.sealer
-        answer = {
+        answer: PersonalData = {
             "member_id": row.member_id,
             "name": row.name,
             "phone": sealer.open(row.phone_enc),

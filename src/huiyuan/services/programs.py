@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import ValidationError
 
 from ..domain.program import Program
 from ..errors import Conflict, Invalid
+from ..store.repos.programs import StoredProgram
 from .context import Context, require_program
+from .results.members import ProgramDescription, ProgramLoaded, ProgramSummary
 
 
 def load(
     ctx: Context, program: Program, code: str | None, source: str, replace: bool
-) -> dict[str, Any]:
+) -> ProgramLoaded:
     code = code or program.code
     if code != program.code:
         # Validated like the file itself: a code the file could not hold is refused here too.
@@ -42,30 +42,31 @@ def load(
     return {"code": stored.code, "version": stored.version, "name": program.name}
 
 
-def describe(ctx: Context, code: str) -> dict[str, Any]:
+def describe(ctx: Context, code: str) -> ProgramDescription:
     with ctx.uow(write=False) as uow:
         stored = require_program(uow, code)
-        return {
-            "code": stored.code,
-            "version": stored.version,
-            "name": stored.program.name,
-            "name_en": stored.program.name_en,
-            "timezone": stored.program.timezone,
-            "tiers": [
-                {"code": t.code, "name": t.name, "name_en": t.name_en} for t in stored.program.tiers
-            ],
-            "config": stored.program.model_dump(mode="json"),
-        }
+    program = stored.program
+    return {
+        "code": stored.code,
+        "version": stored.version,
+        "name": program.name,
+        "name_en": program.name_en,
+        "timezone": program.timezone,
+        "tiers": [{"code": t.code, "name": t.name, "name_en": t.name_en} for t in program.tiers],
+        "config": program.model_dump(mode="json"),
+    }
 
 
-def list_programs(ctx: Context) -> list[dict[str, Any]]:
+def list_programs(ctx: Context) -> list[ProgramSummary]:
     with ctx.uow(write=False) as uow:
-        return [
-            {
-                "code": s.code,
-                "version": s.version,
-                "name": s.program.name,
-                "name_en": s.program.name_en,
-            }
-            for s in uow.programs.list()
-        ]
+        return [_summary(s) for s in uow.programs.list()]
+
+
+def _summary(stored: StoredProgram) -> ProgramSummary:
+    program = stored.program
+    return {
+        "code": stored.code,
+        "version": stored.version,
+        "name": program.name,
+        "name_en": program.name_en,
+    }

@@ -13,11 +13,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Row
-
 from ..domain.calendar import add_months, add_years, business_date, start_of_day, zone
 from ..domain.program import Metric, Program, ReviewKind
-from ..domain.records.members import Member
+from ..domain.records.members import HistoryEntry, Member
 from ..domain.tiers import (
     MetricKey,
     explain,
@@ -83,7 +81,7 @@ def tier_as_of(
     program_id: int,
     member_id: str,
     at: datetime,
-    events: list[Row[Any]] | None = None,
+    events: list[HistoryEntry] | None = None,
 ) -> str:
     """The tier a member held at a moment, replayed from the tier history."""
     tier = program.first_tier

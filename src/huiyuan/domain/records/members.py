@@ -1,4 +1,5 @@
-"""A member and a card as stored: what the member and card repositories return."""
+"""A member, a card and a history entry as stored: what the member and card repositories
+return."""
 
 from __future__ import annotations
 
@@ -54,3 +55,18 @@ class Card:
     status: str  # a CardStatus value
     pin_hash: str | None
     issued_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One event in a member's history: joining, a tier change or kept year, a renewal, a
+    status, profile or attribute change."""
+
+    history_id: int
+    program_id: int
+    member_id: str
+    kind: str
+    detail: dict[str, Any]
+    actor: str | None
+    occurred_at: datetime
+    recorded_at: datetime

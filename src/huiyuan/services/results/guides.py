@@ -8,6 +8,7 @@ from typing_extensions import TypedDict
 
 from ...domain.statuses import TaskStatus
 from . import Moment, Money, answer
+from .members import MemberView
 
 
 @answer(
@@ -33,7 +34,7 @@ class GuideView(TypedDict):
 class GuideMembers(TypedDict):
     """The members a guide owns, in member id order, as staff see a member."""
 
-    items: list[dict[str, Any]]
+    items: list[MemberView]
 
 
 # "from" is a Python keyword: the functional form names the field.

@@ -7,10 +7,11 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, Select, insert, select, update
 
+from ...domain.records.members import HistoryEntry, Member
 from ...domain.records.rewards import TierApplication
-from ...domain.statuses import ApplicationStatus
+from ...domain.statuses import ApplicationStatus, CardStatus
 from ..schema import cards, ledger_entries, member_history, members, tier_applications
 
 # History kinds that start a tier's time: the card year counts from the latest of them.
@@ -36,19 +37,18 @@ class LifecycleRepo:
             query = query.where(members.c.member_id > after)
         return list(self.conn.execute(query).scalars())
 
-    def referred(self, program_id: int, referrer_id: str, joined_by: datetime) -> list[Row[Any]]:
+    def referred(self, program_id: int, referrer_id: str, joined_by: datetime) -> list[Member]:
         """Members who named this referrer at joining, joined by a moment."""
-        return list(
-            self.conn.execute(
-                select(members)
-                .where(
-                    members.c.program_id == program_id,
-                    members.c.referrer_id == referrer_id,
-                    members.c.joined_at <= joined_by,
-                )
-                .order_by(members.c.member_id)
+        rows = self.conn.execute(
+            select(members)
+            .where(
+                members.c.program_id == program_id,
+                members.c.referrer_id == referrer_id,
+                members.c.joined_at <= joined_by,
             )
+            .order_by(members.c.member_id)
         )
+        return [Member(**row._mapping) for row in rows]
 
     def referrer_ids_after(self, program_id: int, after: str | None, limit: int) -> list[str]:
         """Members named as referrer by anyone, in id order after a cursor."""
@@ -65,36 +65,28 @@ class LifecycleRepo:
 
     # -- history
 
-    def tier_events(self, program_id: int, member_id: str) -> list[Row[Any]]:
+    def tier_events(self, program_id: int, member_id: str) -> list[HistoryEntry]:
         """Events that set or kept the tier, in the order they took effect."""
-        return list(
-            self.conn.execute(
-                select(member_history)
-                .where(
-                    member_history.c.program_id == program_id,
-                    member_history.c.member_id == member_id,
-                    member_history.c.kind.in_(TIER_EVENTS),
-                )
-                .order_by(member_history.c.occurred_at, member_history.c.history_id)
-            )
+        return self._history(
+            _in_effect_order(program_id, member_id).where(member_history.c.kind.in_(TIER_EVENTS))
         )
 
-    def attribute_events(self, program_id: int, member_id: str) -> list[Row[Any]]:
-        return list(
-            self.conn.execute(
-                select(member_history)
-                .where(
-                    member_history.c.program_id == program_id,
-                    member_history.c.member_id == member_id,
-                    member_history.c.kind == "attributes",
-                )
-                .order_by(member_history.c.occurred_at, member_history.c.history_id)
-            )
+    def attribute_events(self, program_id: int, member_id: str) -> list[HistoryEntry]:
+        return self._history(
+            _in_effect_order(program_id, member_id).where(member_history.c.kind == "attributes")
         )
+
+    def renewed_at(self, program_id: int, member_id: str, at: datetime) -> bool:
+        """Whether a renewal of this member took effect at this moment (a resend of it)."""
+        query = _in_effect_order(program_id, member_id).where(
+            member_history.c.kind == "renewed", member_history.c.occurred_at == at
+        )
+        return self.conn.execute(query.limit(1)).first() is not None
 
     def history_page(
         self, program_id: int, member_id: str, limit: int, before: int | None
-    ) -> list[Row[Any]]:
+    ) -> list[HistoryEntry]:
+        """The member's history newest first (by id), before an id."""
         query = (
             select(member_history)
             .where(
@@ -106,7 +98,10 @@ class LifecycleRepo:
         )
         if before is not None:
             query = query.where(member_history.c.history_id < before)
-        return list(self.conn.execute(query))
+        return self._history(query)
+
+    def _history(self, query: Select[Any]) -> list[HistoryEntry]:
+        return [HistoryEntry(**row._mapping) for row in self.conn.execute(query)]
 
     def ledger_refs(self, program_id: int, member_id: str, kind: str, prefix: str) -> set[str]:
         """The refs of a member's points entries of a kind starting with a prefix (the months
@@ -129,9 +124,9 @@ class LifecycleRepo:
             .where(
                 cards.c.program_id == program_id,
                 cards.c.member_id == member_id,
-                cards.c.status.in_(("active", "lost")),
+                cards.c.status.in_((CardStatus.ACTIVE, CardStatus.LOST)),
             )
-            .values(status="cancelled")
+            .values(status=CardStatus.CANCELLED)
         )
         return int(result.rowcount or 0)
 
@@ -191,3 +186,15 @@ class LifecycleRepo:
 
 def _application_of(row: Row[Any]) -> TierApplication:
     return TierApplication(**{**row._mapping, "status": ApplicationStatus(row.status)})
+
+
+def _in_effect_order(program_id: int, member_id: str) -> Select[Any]:
+    """A member's history in the order it took effect."""
+    return (
+        select(member_history)
+        .where(
+            member_history.c.program_id == program_id,
+            member_history.c.member_id == member_id,
+        )
+        .order_by(member_history.c.occurred_at, member_history.c.history_id)
+    )

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from ...domain.records.members import Card, Member
-from ...domain.statuses import CardStatus
+from ...domain.statuses import CardStatus, MemberStatus
 from ..schema import cards, member_history, members
 from .in_lists import slices
 
@@ -96,15 +96,6 @@ class MemberRepo:
             ]
             self.conn.execute(_SET_PROJECTION, params)
 
-    def by_phone_hash(self, program_id: int, phone_hash: str) -> Member | None:
-        return member_of(
-            self.conn.execute(
-                select(members).where(
-                    members.c.program_id == program_id, members.c.phone_hash == phone_hash
-                )
-            ).first()
-        )
-
     def update(self, program_id: int, member_id: str, **values: Any) -> None:
         self.conn.execute(
             update(members)
@@ -187,18 +178,6 @@ class MemberRepo:
         if rows:
             self.conn.execute(insert(member_history), rows)
 
-    def history(self, program_id: int, member_id: str) -> list[Row[Any]]:
-        return list(
-            self.conn.execute(
-                select(member_history)
-                .where(
-                    member_history.c.program_id == program_id,
-                    member_history.c.member_id == member_id,
-                )
-                .order_by(member_history.c.history_id)
-            )
-        )
-
     def pending_joined_before(
         self, program_id: int, joined_before: datetime, after: str | None, limit: int
     ) -> list[str]:
@@ -206,7 +185,7 @@ class MemberRepo:
             select(members.c.member_id)
             .where(
                 members.c.program_id == program_id,
-                members.c.status == "pending",
+                members.c.status == MemberStatus.PENDING,
                 members.c.joined_at <= joined_before,
             )
             .order_by(members.c.member_id)
