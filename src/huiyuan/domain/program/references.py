@@ -16,9 +16,12 @@ from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 Loc = tuple[str | int, ...]
 T = TypeVar("T")
 
+# Keyed by tier, except in category_class rules, keyed by customer class.
+CLASS_RATES = "benefits.rules.*.rates"
+
 # (path, what the value holds). "*" walks a list.
 TIER_REFERENCES: tuple[tuple[str, str], ...] = (
-    ("benefits.rules.*.rates", "keys"),  # except category_class rules, keyed by class
+    (CLASS_RATES, "keys"),
     ("benefits.rules.*.multiples", "keys"),
     ("benefits.rules.*.amounts", "keys"),
     ("benefits.rules.*.when.tiers", "list"),
@@ -73,20 +76,32 @@ def _names(value: Any, shape: str) -> list[Any]:
 
 def unknown_tiers(data: Any) -> list[InitErrorDetails]:
     """An error, with where it is, for every place `data` names a tier it does not define."""
-    tiers = _child(data, "tiers")
-    if not isinstance(tiers, list | tuple):
+    known = _tier_codes(data)
+    if known is None:
         return []
-    known = {_child(t, "code") for t in tiers if isinstance(t, Mapping | BaseModel)}
     listed = sorted(map(str, known))
     errors = []
     for pattern, shape in TIER_REFERENCES:
-        for loc, value, holder in _reach(data, pattern.split("."), (), None):
-            if pattern == "benefits.rules.*.rates" and _child(holder, "kind") == "category_class":
-                continue  # keyed by customer class, not by tier
-            bad = sorted(str(n) for n in _names(value, shape) if n not in known)
+        for loc, value, names in _named_at(data, pattern, shape):
+            bad = sorted(str(n) for n in names if n not in known)
             if bad:
                 errors.append(_unknown(loc, bad, listed, value))
     return errors
+
+
+def _tier_codes(data: Any) -> set[Any] | None:
+    tiers = _child(data, "tiers")
+    if not isinstance(tiers, list | tuple):
+        return None
+    return {_child(t, "code") for t in tiers if isinstance(t, Mapping | BaseModel)}
+
+
+def _named_at(data: Any, pattern: str, shape: str) -> Iterator[tuple[Loc, Any, list[Any]]]:
+    """(where, value, the tier names in it) for every node the pattern reaches."""
+    for loc, value, holder in _reach(data, pattern.split("."), (), None):
+        if pattern == CLASS_RATES and _child(holder, "kind") == "category_class":
+            continue
+        yield loc, value, _names(value, shape)
 
 
 def _unknown(loc: Loc, bad: list[str], listed: list[str], value: Any) -> InitErrorDetails:
