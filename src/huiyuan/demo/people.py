@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain.identity import normalize_mobile, normalize_resident_id
-from ..domain.program import Program
+from ..domain.program import JoinKind, Program
 from .catalogue import STORES, Shape, to_money
 
 SURNAMES = (
@@ -210,14 +210,13 @@ class People:
     def join(self, data: dict[str, Any]) -> Decimal | None:
         """Meets one of the program's join conditions; the amount the first receipt must reach."""
         options = list(self.program.membership.join_any)
-        if not options or any(str(c.kind) == "any" for c in options):
+        if not options or any(c.kind is JoinKind.ANY for c in options):
             return None
         cond = self.rng.choice(options)
-        kind = str(cond.kind)
-        if kind == "fee":
+        if cond.kind is JoinKind.FEE:
             data["fee_paid"] = str(cond.amount)
             return None
-        if kind in ("receipt_at_least", "same_day_spend_at_least"):
+        if cond.kind in (JoinKind.RECEIPT_AT_LEAST, JoinKind.SAME_DAY_SPEND_AT_LEAST):
             spend = to_money(float(cond.amount) * self.rng.uniform(1.0, 1.8))
             data["qualifying_spend"] = str(spend)
             return spend

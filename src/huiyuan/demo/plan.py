@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain.calendar import zone
-from ..domain.program import Qualification
+from ..domain.program import Metric, Qualification
 from .catalogue import to_money
 from .people import People
 
@@ -18,8 +18,17 @@ HISTORY_DAYS = 730  # receipts spread over the two years before now
 PENDING_LEFT = 2  # members of an activation-by-staff program left pending (joined days ago)
 TIER_MIX = (0.55, 0.25, 0.13, 0.07)  # share of members aimed at the 1st, 2nd, 3rd, 4th+ tier
 
-SPEND_METRICS = {"cumulative_spend", "annual_spend", "membership_year_spend", "window_spend"}
-PURCHASE_METRICS = SPEND_METRICS | {"window_orders", "single_receipt", "cumulative_points"}
+SPEND_METRICS = {
+    Metric.CUMULATIVE_SPEND,
+    Metric.ANNUAL_SPEND,
+    Metric.MEMBERSHIP_YEAR_SPEND,
+    Metric.WINDOW_SPEND,
+}
+PURCHASE_METRICS = SPEND_METRICS | {
+    Metric.WINDOW_ORDERS,
+    Metric.SINGLE_RECEIPT,
+    Metric.CUMULATIVE_POINTS,
+}
 
 
 @dataclass
@@ -101,7 +110,7 @@ class Planner:
         reachable = [0] + [
             i
             for i, tier in enumerate(self.program.tiers)
-            if i > 0 and any(str(q.metric) in PURCHASE_METRICS for q in tier.qualify_any)
+            if i > 0 and any(q.metric in PURCHASE_METRICS for q in tier.qualify_any)
         ]
         mix = list(TIER_MIX[: min(len(reachable), len(TIER_MIX))])
         chosen = self.rng.choices(range(len(mix)), weights=mix)[0]
@@ -112,7 +121,7 @@ class Planner:
     def burst(self, target: int) -> tuple[int, int] | None:
         """For a tier that asks for orders in a window: (orders, the window's days)."""
         for q in self.qualifications(target):
-            if str(q.metric) == "window_orders" and int(q.at_least) <= 80:
+            if q.metric is Metric.WINDOW_ORDERS and int(q.at_least) <= 80:
                 return int(q.at_least) + self.rng.randint(1, 3), q.days or 365
         return None
 
@@ -124,7 +133,7 @@ class Planner:
         cap = 10**6
         for tier in self.program.tiers[target + 1 :]:
             for q in tier.qualify_any:
-                if str(q.metric) == "window_orders":
+                if q.metric is Metric.WINDOW_ORDERS:
                     days = q.days or 365
                     cap = min(cap, int((int(q.at_least) - 1) * max(1.0, span_days / days)))
         return max(1, cap)
@@ -219,14 +228,14 @@ class Planner:
         """(the total budget, one receipt's amount or None) that meet a qualification; None
         for a qualification that purchases do not aim at."""
         rng = self.rng
-        metric, need = str(q.metric), float(q.at_least)
-        if metric == "cumulative_spend":
+        metric, need = q.metric, float(q.at_least)
+        if metric is Metric.CUMULATIVE_SPEND:
             return need * rng.uniform(1.1, 1.5), None
         if metric in SPEND_METRICS:  # within a year or a window
             return need * max(1.0, span / (q.days or 365)) * rng.uniform(1.15, 1.4), None
-        if metric == "single_receipt":
+        if metric is Metric.SINGLE_RECEIPT:
             return budget, to_money(need * rng.uniform(1.0, 1.2))
-        if metric == "cumulative_points" and math.isfinite(yuan_per_point):
+        if metric is Metric.CUMULATIVE_POINTS and math.isfinite(yuan_per_point):
             return need * yuan_per_point * rng.uniform(1.2, 1.6), None
         return None
 
@@ -235,12 +244,12 @@ class Planner:
         total_cap, receipt_cap = math.inf, math.inf
         for tier in self.program.tiers[target + 1 :]:
             for q in tier.qualify_any:
-                metric, need = str(q.metric), float(q.at_least)
-                if metric == "cumulative_spend":
+                metric, need = q.metric, float(q.at_least)
+                if metric is Metric.CUMULATIVE_SPEND:
                     total_cap = min(total_cap, need * 0.85)
                 elif metric in SPEND_METRICS:
                     total_cap = min(total_cap, need * 0.85 * max(1.0, span / (q.days or 365)))
-                elif metric == "single_receipt":
+                elif metric is Metric.SINGLE_RECEIPT:
                     receipt_cap = min(receipt_cap, need * 0.9)
         return total_cap, receipt_cap
 
@@ -249,6 +258,6 @@ class Planner:
         cap = math.inf
         for tier in self.program.tiers[target + 1 :]:
             for q in tier.qualify_any:
-                if str(q.metric) == "cumulative_points":
+                if q.metric is Metric.CUMULATIVE_POINTS:
                     cap = min(cap, float(q.at_least))
         return cap
