@@ -23,12 +23,6 @@ class Invalid(HuiyuanError):
     title = "Unprocessable request"
 
 
-class BadRequest(HuiyuanError):
-    status = 400
-    code = "bad_request"
-    title = "Bad request"
-
-
 class NotFound(HuiyuanError):
     status = 404
     code = "not_found"

@@ -132,6 +132,21 @@ def _huiyuan() -> str:
     return str(script)
 
 
+def _healthy_within(proc: subprocess.Popen[bytes], base: str, seconds: float, log: Path) -> bool:
+    """Whether the server answers /healthz within `seconds`; fails the test if it exits."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited early:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
 def test_serve_demo_runs_the_real_server(tmp_path: Path):
     port = _free_port()
     env = {
@@ -158,18 +173,7 @@ def test_serve_demo_runs_the_real_server(tmp_path: Path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        ready = False
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited early:\n{(tmp_path / 'serve.log').read_text()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    ready = True
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.5)
+        ready = _healthy_within(proc, base, 90, tmp_path / "serve.log")
         assert ready, f"no /healthz in 90 s:\n{(tmp_path / 'serve.log').read_text()}"
 
         page = httpx.get(f"{base}/login", timeout=5)

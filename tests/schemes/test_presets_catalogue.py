@@ -90,17 +90,21 @@ def _is_category_list(node: ast.Constant, parents: dict[ast.AST, ast.AST]) -> bo
     """A literal among other category codes in a tuple, list, set or dict's keys."""
     if node.value not in CATEGORY_CODES:
         return False
-    parent = parents.get(node)
-    if isinstance(parent, ast.Tuple | ast.List | ast.Set):
-        siblings: list[ast.expr | None] = list(parent.elts)
-    elif isinstance(parent, ast.Dict) and any(k is node for k in parent.keys):
-        siblings = list(parent.keys)
-    else:
-        return False
+    siblings = _siblings(node, parents.get(node))
     strings = [
         s.value for s in siblings if isinstance(s, ast.Constant) and isinstance(s.value, str)
     ]
     return len(strings) > 1 and all(s in CATEGORY_CODES for s in strings)
+
+
+def _siblings(node: ast.Constant, parent: ast.AST | None) -> list[ast.expr | None]:
+    """The elements of the tuple, list or set holding the literal, or the keys of the dict
+    it is a key of; none otherwise."""
+    if isinstance(parent, ast.Tuple | ast.List | ast.Set):
+        return list(parent.elts)
+    if isinstance(parent, ast.Dict) and any(k is node for k in parent.keys):
+        return list(parent.keys)
+    return []
 
 
 def _scheme_literals(source: str) -> list[tuple[int, str]]:

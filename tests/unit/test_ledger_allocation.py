@@ -157,21 +157,21 @@ def lots_and_request(draw: st.DrawFn) -> tuple[list[LotView], int, datetime, dat
     return lots, points, moment, earned_before
 
 
+def _eligible(lt: LotView, moment: datetime, earned_before: datetime | None) -> bool:
+    return (
+        lt.remaining > 0
+        and lt.earned_at <= moment
+        and (lt.expires_at is None or lt.expires_at > moment)
+        and (earned_before is None or lt.earned_at < earned_before)
+    )
+
+
 @settings(max_examples=300, deadline=None)
 @given(lots_and_request())
 def test_allocate_property(case: tuple[list[LotView], int, datetime, datetime | None]) -> None:
     lots, points, moment, earned_before = case
     by_id = {lt.lot_id: lt for lt in lots}
-
-    def eligible(lt: LotView) -> bool:
-        return (
-            lt.remaining > 0
-            and lt.earned_at <= moment
-            and (lt.expires_at is None or lt.expires_at > moment)
-            and (earned_before is None or lt.earned_at < earned_before)
-        )
-
-    usable = [lt for lt in lots if eligible(lt)]
+    usable = [lt for lt in lots if _eligible(lt, moment, earned_before)]
     total = sum(lt.remaining for lt in usable)
     assert available(lots, moment, earned_before) == total
     if points > total:
@@ -180,12 +180,28 @@ def test_allocate_property(case: tuple[list[LotView], int, datetime, datetime | 
         assert (exc.value.wanted, exc.value.available) == (points, total)
         return
     drawn = allocate(lots, points, moment, earned_before)
+    _assert_draws_fit(drawn, points, by_id, moment, earned_before)
+    _assert_allocation_order(drawn, usable, by_id)
+
+
+def _assert_draws_fit(
+    drawn: list[tuple[int, int]],
+    points: int,
+    by_id: dict[int, LotView],
+    moment: datetime,
+    earned_before: datetime | None,
+) -> None:
     # sum drawn == asked, every draw positive and within its lot, each lot at most once
     assert sum(n for _, n in drawn) == points
     assert len({lot_id for lot_id, _ in drawn}) == len(drawn)
     for lot_id, n in drawn:
-        assert eligible(by_id[lot_id])
+        assert _eligible(by_id[lot_id], moment, earned_before)
         assert 0 < n <= by_id[lot_id].remaining
+
+
+def _assert_allocation_order(
+    drawn: list[tuple[int, int]], usable: list[LotView], by_id: dict[int, LotView]
+) -> None:
     # order respected: the draws follow allocation order, every lot but the last is emptied,
     # and no eligible lot that comes earlier in the order is left untouched
     order = sorted(usable, key=allocation_order)

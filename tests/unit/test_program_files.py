@@ -178,3 +178,18 @@ def test_supermarket_preset_says_what_schemes_md_says():
     assert membership.auto_activate_days == 7
     assert program.expiry.kind.value == "clearing"
     assert (program.expiry.month, program.expiry.day) == (1, 1)
+
+
+def test_the_model_itself_names_where_an_unknown_tier_is():
+    """Built in code, not read from a file: the same check, the same path."""
+    from pydantic import ValidationError
+
+    data = load_preset("supermarket").model_dump(mode="json")
+    data["earning"]["exclusions"] = [
+        {"tiers": ["nosuch"], "reason": {"zh": "不积分", "en": "no points"}}
+    ]
+    with pytest.raises(ValidationError) as info:
+        Program.model_validate(data)
+    (error,) = info.value.errors()
+    assert error["loc"] == ("earning", "exclusions", 0, "tiers")
+    assert "nosuch" in error["msg"]

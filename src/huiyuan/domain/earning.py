@@ -94,53 +94,84 @@ def earn(
     """Sets `points` and notes on each priced line; returns the total and new carry-over."""
     carry = carry or {}
     rules = program.earning.rules
+    multipliers = program.earning.multipliers
     step_lines: dict[int, list[PricedLine]] = {}
     for pl in priced:
-        pl.points = 0
-        excluded = next((e for e in program.earning.exclusions if holds(e, pl.line, ctx)), None)
-        if excluded is not None:
-            pl.note(excluded.reason.text())
-            continue
-        index = next((i for i, r in enumerate(rules) if holds(r.when, pl.line, ctx)), None)
+        index = _rule_for(program, pl, ctx)
         if index is None:
-            pl.note(NOTE_NO_RULE)
             continue
         rule = rules[index]
-        pl.rule = index
-        if pl.offset > 0:
-            pl.note(NOTE_OFFSET_PART)
         if rule.kind is EarningKind.STEPS:
             step_lines.setdefault(index, []).append(pl)
-            continue
-        value = LINE_KINDS[rule.kind](rule, pl, ctx)
-        value *= multiplier_for(program.earning.multipliers, pl, ctx)
-        pl.points = max(0, floor_points(value))
-        if rule.reason and pl.points:
-            pl.note(rule.reason.text())
-        if pl.points == 0 and pl.paid > 0:
-            pl.note(NOTE_BELOW_STEP)
+        else:
+            _earn_line(rule, pl, ctx, multipliers)
     new_carry: dict[int, Decimal] = {}
     for index, lines in step_lines.items():
         rule = rules[index]
-        assert rule.per is not None
-        base = sum((pl.paid for pl in lines), ZERO)
+        left = _earn_steps(rule, lines, ctx, carry.get(index, ZERO), multipliers)
         if rule.carry_over:
-            base += carry.get(index, ZERO)
-        steps = floor_points(base / rule.per)
-        if rule.carry_over:
-            new_carry[index] = base - rule.per * steps
-        value = Decimal(steps * rule.step_points(ctx.tier))
-        value *= multiplier_for(program.earning.multipliers, None, ctx)
-        total = max(0, floor_points(value))
-        shares = split_points_pro_rata(total, [pl.paid for pl in lines])
-        for pl, share in zip(lines, shares, strict=True):
-            pl.points = share
-        if total == 0:
-            for pl in lines:
-                pl.note(NOTE_CARRIED if rule.carry_over else NOTE_BELOW_STEP)
+            new_carry[index] = left
     for index, value in carry.items():
         new_carry.setdefault(index, value)
     return EarningResult(points=sum(pl.points for pl in priced), carry=new_carry)
+
+
+def _rule_for(program: Program, pl: PricedLine, ctx: MemberContext) -> int | None:
+    """The index of the earning rule that prices the line; None, with the reason noted, when
+    an exclusion holds or no rule does."""
+    pl.points = 0
+    excluded = next((e for e in program.earning.exclusions if holds(e, pl.line, ctx)), None)
+    if excluded is not None:
+        pl.note(excluded.reason.text())
+        return None
+    rules = program.earning.rules
+    index = next((i for i, r in enumerate(rules) if holds(r.when, pl.line, ctx)), None)
+    if index is None:
+        pl.note(NOTE_NO_RULE)
+        return None
+    pl.rule = index
+    if pl.offset > 0:
+        pl.note(NOTE_OFFSET_PART)
+    return index
+
+
+def _earn_line(
+    rule: EarningRule, pl: PricedLine, ctx: MemberContext, multipliers: tuple[Multiplier, ...]
+) -> None:
+    """A per-line rule: the line's exact value, multiplied, with the fraction dropped last."""
+    value = LINE_KINDS[rule.kind](rule, pl, ctx)
+    value *= multiplier_for(multipliers, pl, ctx)
+    pl.points = max(0, floor_points(value))
+    if rule.reason and pl.points:
+        pl.note(rule.reason.text())
+    if pl.points == 0 and pl.paid > 0:
+        pl.note(NOTE_BELOW_STEP)
+
+
+def _earn_steps(
+    rule: EarningRule,
+    lines: list[PricedLine],
+    ctx: MemberContext,
+    carried: Decimal,
+    multipliers: tuple[Multiplier, ...],
+) -> Decimal:
+    """A step rule: whole steps of the lines' points base (plus what was carried, if the rule
+    carries), spread over the lines pro rata; returns the money below the last whole step."""
+    assert rule.per is not None
+    base = sum((pl.paid for pl in lines), ZERO)
+    if rule.carry_over:
+        base += carried
+    steps = floor_points(base / rule.per)
+    value = Decimal(steps * rule.step_points(ctx.tier))
+    value *= multiplier_for(multipliers, None, ctx)
+    total = max(0, floor_points(value))
+    shares = split_points_pro_rata(total, [pl.paid for pl in lines])
+    for pl, share in zip(lines, shares, strict=True):
+        pl.points = share
+    if total == 0:
+        for pl in lines:
+            pl.note(NOTE_CARRIED if rule.carry_over else NOTE_BELOW_STEP)
+    return base - rule.per * steps
 
 
 def carry_after_return(carry: Decimal, per: Decimal, returned: Decimal) -> tuple[int, Decimal]:

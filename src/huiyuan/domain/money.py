@@ -6,10 +6,6 @@ There is one constructor for each so that no float can slip into the money or po
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import NewType
-
-Money = Decimal
-Points = NewType("Points", int)
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from .money import fmt
-from .program import Metric, Program, Qualification, Tier
+from .program import Metric, Program, Qualification
 
 MetricKey = tuple[Metric, int | None, str | None]  # metric, days, attribute
 MONEY_METRICS = frozenset(
@@ -124,7 +124,3 @@ def explain(quals: Iterable[Qualification], values: Mapping[MetricKey, Decimal])
 
 def snapshot(values: Mapping[MetricKey, Decimal]) -> dict[str, str]:
     return {label(k): show(k, v) for k, v in sorted(values.items(), key=lambda kv: label(kv[0]))}
-
-
-def tier_of(program: Program, code: str) -> Tier:
-    return program.tier(code)

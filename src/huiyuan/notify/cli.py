@@ -21,11 +21,11 @@ def send(
     ] = None,
 ) -> None:
     """发送到期消息 / send due messages once (run it from cron every minute or so)."""
-    from ..cli import _ctx
+    from ..cli.common import open_context
     from .sender import send_due
     from .settings import build_channels
 
-    ctx = _ctx(db, migrate=True)
+    ctx = open_context(db, migrate=True)
     report = send_due(ctx, build_channels(), program, limit)
     typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
 
@@ -40,10 +40,10 @@ def list_messages(
     ] = None,
 ) -> None:
     """列出消息 / list the outbox (e.g. --status failed)."""
-    from ..cli import _ctx
+    from ..cli.common import open_context
     from .service import list_outbox
 
-    ctx = _ctx(db, migrate=True)
+    ctx = open_context(db, migrate=True)
     result = list_outbox(ctx, program, status, None, None, limit, None)
     for item in result["items"]:
         typer.echo(
