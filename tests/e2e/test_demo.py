@@ -192,6 +192,7 @@ def test_serve_demo_runs_the_real_server(tmp_path: Path):
         assert listed.status_code == 200
         assert sorted(p["code"] for p in listed.json()["items"]) == preset_codes()
         assert tokens[-1] not in httpx.get(f"{base}/login", timeout=5).text
+        _log_in_to_the_console(base, log)
     finally:
         proc.terminate()
         try:
@@ -200,3 +201,19 @@ def test_serve_demo_runs_the_real_server(tmp_path: Path):
             proc.kill()
             proc.wait(timeout=5)
         out.close()
+
+
+def _log_in_to_the_console(base: str, log: str) -> None:
+    """The demo prints a staff login for each role and their password: the manager logs in."""
+    found = re.search(r"logins: (.+); 密码 / password: (\S+)$", log, flags=re.MULTILINE)
+    assert found, log
+    assert found.group(1).split(", ") == ["admin", "manager", "cashier", "guide", "auditor"]
+    with httpx.Client(base_url=base, timeout=5) as browser:
+        form = browser.get("/login").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form)
+        assert csrf
+        data = {"login": "manager", "password": found.group(2), "csrf": csrf.group(1)}
+        assert browser.post("/login", data=data).status_code == 303
+        home = browser.get("/")
+        assert home.status_code == 200
+        assert "王店长" in home.text

@@ -16,6 +16,7 @@ from .batch import import_app, jobs_app, report_app
 from .common import DbOpt, fail, open_context
 from .keys import keys_app
 from .programs import program_app
+from .staff import staff_app
 from .tokens import token_app
 
 app = typer.Typer(
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 app.add_typer(program_app, name="program")
 app.add_typer(token_app, name="token")
+app.add_typer(staff_app, name="staff")
 app.add_typer(import_app, name="import")
 app.add_typer(report_app, name="report")
 app.add_typer(jobs_app, name="jobs")
@@ -79,11 +81,15 @@ def serve(
     port = port or settings.port
     if demo:
         from ..demo import build_demo
+        from ..demo.accounts import DEMO_STAFF, create_demo_staff
 
         db = db or "sqlite:///demo.db"
         ctx, token = build_demo(db)
+        password = create_demo_staff(ctx)
         typer.echo(f"演示数据已生成 / demo ready: open http://{host}:{port}/")
-        typer.echo(f"登录令牌 / log in with this admin token:\n{token}")
+        logins = ", ".join(login for login, _, _ in DEMO_STAFF)
+        typer.echo(f"登录名 / logins: {logins}; 密码 / password: {password}")
+        typer.echo(f"API 管理员令牌 / admin API token (for scripts and tills):\n{token}")
     else:
         ctx = open_context(db, migrate=True)
     from ..jobs.scheduler import start_scheduler
