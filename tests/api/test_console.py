@@ -313,3 +313,33 @@ def test_the_rewards_page_lists_the_catalogue_and_refuses_without_points(api):
     )
     assert r.status_code in (409, 422)
     assert 'role="alert"' in r.text
+
+
+@pytest.mark.parametrize("role", ["manager", "cashier", "guide", "auditor"])
+def test_the_console_refuses_what_the_api_refuses(api, role):
+    """One role table: each action is allowed in the console exactly when the API allows it."""
+    joined = _member(api)
+    member = joined["member_id"]
+    staff.create(api.ctx, f"u-{role}", role, PASSWORD)
+    log_in(api.client, f"u-{role}")
+    token = {"Authorization": f"Bearer {api.token(role)}"}
+    base = "/api/v1/programs/supermarket"
+    line = {"line_no": 1, "sku": "x", "qty": "1", "list_price": "1.00"}
+    api_status = {
+        "enroll": api.client.post(f"{base}/members", json={}, headers=token).status_code,
+        "purchase": api.client.post(
+            f"{base}/purchases/quote",
+            json={"receipt_no": "Q1", "member_id": member, "lines": [line]},
+            headers=token,
+        ).status_code,
+        "redeem": api.client.post(f"{base}/redemptions", json={}, headers=token).status_code,
+    }
+    console_status = {
+        "enroll": api.client.get("/members/supermarket/new").status_code,
+        "purchase": api.client.get(f"/members/supermarket/{member}/till").status_code,
+        "redeem": api.client.get(f"/members/supermarket/{member}/rewards").status_code,
+    }
+    for action in api_status:
+        assert (api_status[action] == 403) == (console_status[action] == 403), action
+    assert (console_status["enroll"] == 403) == (role == "auditor")
+    assert (console_status["purchase"] == 403) == (role in ("guide", "auditor"))

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import Forbidden, Unauthorized
 from ..services.context import Context
+from ..services.roles import ACTIONS
 from ..services.tokens import Caller, authenticate, cached_caller
 
 
@@ -64,12 +65,8 @@ def allow(*roles: str) -> Callable[..., Awaitable[Caller]]:
     return check
 
 
-ANY_ROLE = ("manager", "cashier", "guide", "auditor")
-TILL = ("manager", "cashier")
-ENROLL = ("manager", "cashier", "guide")
-STAFF = ("manager",)
-
-Reader = Annotated[Caller, Depends(allow(*ANY_ROLE))]
-Till = Annotated[Caller, Depends(allow(*TILL))]
-Enroller = Annotated[Caller, Depends(allow(*ENROLL))]
-Manager = Annotated[Caller, Depends(allow(*STAFF))]
+# The same role table the console checks (services/roles.py).
+Reader = Annotated[Caller, Depends(allow(*ACTIONS["read"]))]
+Till = Annotated[Caller, Depends(allow(*ACTIONS["purchase"]))]
+Enroller = Annotated[Caller, Depends(allow(*ACTIONS["enroll"]))]
+Manager = Annotated[Caller, Depends(allow(*ACTIONS["activate"]))]

@@ -3,8 +3,6 @@ action in both. Admin may do everything."""
 
 from __future__ import annotations
 
-from ..errors import Forbidden
-
 ANY_ROLE = ("manager", "cashier", "guide", "auditor")
 TILL = ("manager", "cashier")
 ENROLL = ("manager", "cashier", "guide")
@@ -26,9 +24,3 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 def may(role: str, action: str) -> bool:
     return role == "admin" or role in ACTIONS[action]
 
-
-def require(role: str, action: str) -> None:
-    if not may(role, action):
-        raise Forbidden(
-            f"角色 {role} 无此权限 / role {role} may not do this", code="forbidden_role"
-        )
