@@ -23,4 +23,3 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 
 def may(role: str, action: str) -> bool:
     return role == "admin" or role in ACTIONS[action]
-

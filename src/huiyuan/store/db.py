@@ -34,6 +34,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    _set_pragmas(engine)
+    _queue_writers(engine)
+
+
+def _set_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Take transaction control from the driver so writers can BEGIN IMMEDIATE.
@@ -46,6 +51,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
+
+def _queue_writers(engine: Engine) -> None:
     # SQLite has one writer at a time. The writers of this process queue on a lock of their
     # own before BEGIN IMMEDIATE: SQLite's busy handler polls with sleeps of up to 100 ms, so
     # threads contending for the write lock left the database idle between writers (under
@@ -97,10 +104,6 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
         if record is not None:  # a connection given back mid-transaction (a bug elsewhere)
             _release(record.info)
-
-
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
 
 
 def alembic_config(engine: Engine) -> Config:
