@@ -13,17 +13,18 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from ..domain.calendar import MonthDay, add_months, business_date, start_of_day, year_bounds, zone
+from ..domain.calendar import MonthDay, business_date, start_of_day, year_bounds, zone
 from ..domain.earning import earn
 from ..domain.expiry import expires_at
 from ..domain.ledger import EntryKind, available
+from ..domain.metrics import Scope, Until, measure_receipt
 from ..domain.money import ZERO, floor_points, fmt, split_points_pro_rata
 from ..domain.pricing import price_receipt
 from ..domain.program import ClassMetric, Metric, ReferralKind
 from ..domain.receipt import Line, MemberContext, PricedLine
 from ..domain.records.members import Member
 from ..domain.rewards import apply_offset, apply_vouchers
-from ..domain.tiers import metrics_needed, reached_tier
+from ..domain.tiers import needed, reached_tier
 from ..errors import Conflict, Forbidden, Invalid
 from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
@@ -34,7 +35,7 @@ from .context import Context, require_program
 from .idempotency import replay
 from .inputs import PurchaseIn, moment
 from .members import resolve_member
-from .receipt_facts import Facts
+from .receipt_facts import Facts, MemberSpend
 
 NOTE_PENDING = "会员卡尚未开通，不享会员权益 / membership not yet active: no member benefits"
 NOTE_LAPSED = "会员资格已过期，按原价结算，请续会 / membership has lapsed: full price; please renew"
@@ -562,42 +563,23 @@ def _commit(
 
 
 def _metrics(
-    facts: Facts,
-    stored: StoredProgram,
-    row: Any,
-    at: datetime,
-    paid: Decimal,
-    points: int,
+    facts: Facts, stored: StoredProgram, row: Any, at: datetime, paid: Decimal, points: int
 ) -> dict[Metric, Decimal]:
-    """The tier metrics as they stand once this receipt (not yet stored) is counted."""
+    """The tier metrics a receipt moves, as they stand once this receipt (not yet stored) is
+    counted: every receipt on record in each period counts, even those dated after it."""
     program = stored.program
-    tz = zone(program.timezone)
-    mid = row.member_id
-    out: dict[Metric, Decimal] = {}
-    for metric, days in metrics_needed(program):
-        if metric is Metric.CUMULATIVE_SPEND:
-            out[metric] = facts.spend(mid)[0] + paid
-        elif metric is Metric.ANNUAL_SPEND:
-            start, end = year_bounds(business_date(at, tz))
-            year = facts.spend(mid, start_of_day(start, tz), start_of_day(end, tz))
-            out[metric] = year[0] + paid
-        elif metric is Metric.MEMBERSHIP_YEAR_SPEND:
-            since = row.joined_at
-            months = program.membership.validity_months
-            if row.valid_until is not None and months is not None:
-                # The year that ends on valid_until starts validity_months
-                # before the day after it (renewed 2027-01-05 → from 2027-01-05, not 01-04).
-                term = add_months(row.valid_until + timedelta(days=1), -months)
-                since = max(since, start_of_day(term, tz))
-            out[metric] = facts.spend(mid, since)[0] + paid
-        elif metric in (Metric.WINDOW_SPEND, Metric.WINDOW_ORDERS):
-            assert days is not None
-            spend, count = facts.spend(
-                mid, at - timedelta(days=days), at + timedelta(microseconds=1)
-            )
-            out[metric] = spend + paid if metric is Metric.WINDOW_SPEND else Decimal(count + 1)
-        elif metric is Metric.SINGLE_RECEIPT:
-            out[metric] = paid
-        elif metric is Metric.CUMULATIVE_POINTS:
-            out[metric] = Decimal(row.points_earned_total + points)
-    return out
+    scope = Scope(
+        at=at,
+        tz=zone(program.timezone),
+        joined_at=row.joined_at,
+        valid_until=row.valid_until,
+        validity_months=program.membership.validity_months,
+        points_earned_total=row.points_earned_total,
+        until=Until.PERIOD_END,
+        paid=paid,
+        points=points,
+        orders=1,
+    )
+    keys = needed(q for tier in program.tiers for q in tier.qualify_any)
+    values = measure_receipt(keys, scope, MemberSpend(facts, row.member_id))
+    return {metric: value for (metric, _, _), value in values.items()}

@@ -35,3 +35,21 @@ class Facts:
 
     def member(self, member_id: str) -> Any | None:
         return self.uow.members.get(self.program_id, member_id)
+
+
+class MemberSpend:
+    """One member's recorded receipts as the tier metrics read them (`domain.metrics.Spend`):
+    each window read once (a window's spend and its order count are one read)."""
+
+    __slots__ = ("_read", "facts", "member_id")
+
+    def __init__(self, facts: Facts, member_id: str):
+        self.facts = facts
+        self.member_id = member_id
+        self._read: dict[tuple[datetime | None, datetime | None], tuple[Decimal, int]] = {}
+
+    def spend(self, since: datetime | None, until: datetime | None) -> tuple[Decimal, int]:
+        window = (since, until)
+        if window not in self._read:
+            self._read[window] = self.facts.spend(self.member_id, since, until)
+        return self._read[window]
