@@ -15,9 +15,18 @@ from .logmask import install_log_masking
 from .notify import router as notify_router
 from .perks import router as perks_router
 from .routes import _program_code, router
+from .till import router as till_router
 
 # Area routers beside the core routes (members, purchases, rewards in routes.py).
-ROUTERS = [jobs_router, perks_router, guides_router, cards_router, lifecycle_router, notify_router]
+ROUTERS = [
+    till_router,
+    jobs_router,
+    perks_router,
+    guides_router,
+    cards_router,
+    lifecycle_router,
+    notify_router,
+]
 
 
 def create_app(ctx: Context) -> FastAPI:

@@ -8,7 +8,7 @@ answered from the winner's record."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,7 @@ from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from .context import Context, require_program
 
-Answer = TypeVar("Answer", bound=dict[str, Any])
+Answer = TypeVar("Answer", bound=Mapping[str, Any])
 
 
 def replay(
