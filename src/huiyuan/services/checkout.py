@@ -25,8 +25,8 @@ from .context import Context, require_program
 from .idempotency import replay, run_once
 from .inputs import PurchaseIn, moment
 from .members import resolve_member
-from .outcome import MemberView, Outcome, work_out
-from .receipt_facts import Facts
+from .outcome import Outcome, Priced, work_out
+from .receipt_facts import Facts, MemberView
 from .results.till import PricedLineAnswer, PurchaseAnswer
 
 
@@ -274,13 +274,10 @@ def receipt_rows(
     now: datetime,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The receipt's row and its lines' rows as recorded (the till and imports alike)."""
-    pid = stored.program_id
-    priced = out.priced
-    totals = priced.totals
+    totals = out.priced.totals
     redeemed = redeemed_points(data, out)
-    offset_points = split_points_pro_rata(redeemed, [p.offset for p in priced.lines])
     receipt = {
-        "program_id": pid,
+        "program_id": stored.program_id,
         "receipt_no": data.receipt_no,
         "member_id": row.member_id,
         "program_version": stored.version,
@@ -297,7 +294,7 @@ def receipt_rows(
         "voucher_total": totals["vouchers"],
         "paid_total": totals["paid"],
         "paid_net": totals["paid"],
-        "points_earned": priced.points,
+        "points_earned": out.priced.points,
         "points_redeemed": redeemed,
         "points_reversed": 0,
         "referrer_id": row.referrer_id if out.referral_points else None,
@@ -305,10 +302,18 @@ def receipt_rows(
         "referral_bonus": out.referral_bonus,
         "referral_reversed": 0,
     }
-    lines = [
+    return receipt, _line_rows(stored.program_id, data.receipt_no, out.priced, redeemed)
+
+
+def _line_rows(
+    program_id: int, receipt_no: str, priced: Priced, redeemed: int
+) -> list[dict[str, Any]]:
+    """The lines' rows, the points spent shared out over them by the money they offset."""
+    offset_points = split_points_pro_rata(redeemed, [p.offset for p in priced.lines])
+    return [
         {
-            "program_id": pid,
-            "receipt_no": data.receipt_no,
+            "program_id": program_id,
+            "receipt_no": receipt_no,
             "line_no": p.line.line_no,
             "sku": p.line.sku,
             "category": p.line.category,
@@ -329,7 +334,6 @@ def receipt_rows(
         }
         for p, spent in zip(priced.lines, offset_points, strict=True)
     ]
-    return receipt, lines
 
 
 def member_changes(row: MemberView, out: Outcome) -> dict[str, Any]:

@@ -185,19 +185,27 @@ class AccrualBatch:
         """Reads (and on PostgreSQL locks, in id order) the members the plain receipts name,
         with their referrers, and the cards they are named by: two or three queries."""
         pid = self.stored.program_id
-        plain = [d for d in receipts if plain_accrual(d)]
-        self.cards = self.uow.members.cards_many(pid, [d.card_no for d in plain if d.card_no])
-        ids = {d.member_id for d in plain if d.member_id and not d.card_no}
-        ids |= {str(c.member_id) for c in self.cards.values()}
+        ids = self._named([d for d in receipts if plain_accrual(d)])
         rows = self.uow.members.get_many(pid, list(ids), lock=False)
-        referrers: set[str] = set()
-        if self.stored.program.earning.referrals:
-            referrers = {r.referrer_id for r in rows if r.referrer_id} - ids
+        referrers = self._referrers(rows) - ids
         if self.uow.locks_rows:
             rows = self.uow.members.get_many(pid, list(ids | referrers), lock=True)
         elif referrers:
             rows += self.uow.members.get_many(pid, list(referrers), lock=False)
         self.members = {r.member_id: MemberState(r) for r in rows}
+
+    def _named(self, plain: list[PurchaseIn]) -> set[str]:
+        """The members the receipts name, by id or by card (the cards are kept for `record`)."""
+        pid = self.stored.program_id
+        self.cards = self.uow.members.cards_many(pid, [d.card_no for d in plain if d.card_no])
+        ids = {d.member_id for d in plain if d.member_id and not d.card_no}
+        return ids | {c.member_id for c in self.cards.values()}
+
+    def _referrers(self, rows: list[Member]) -> set[str]:
+        """The referrers a receipt of these members may credit."""
+        if not self.stored.program.earning.referrals:
+            return set()
+        return {r.referrer_id for r in rows if r.referrer_id}
 
     def member(self, member_id: str, required: bool = True) -> MemberState | None:
         state = self.members.get(member_id)

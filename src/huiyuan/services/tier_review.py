@@ -19,6 +19,7 @@ from ..domain.calendar import add_months, add_years, business_date, start_of_day
 from ..domain.metrics import TICK, Scope, measure
 from ..domain.program import Program, ReviewKind
 from ..domain.records.members import Member
+from ..domain.statuses import MemberStatus
 from ..domain.tiers import (
     MetricKey,
     explain,
@@ -195,7 +196,7 @@ def network_points(uow: UnitOfWork, stored: StoredProgram, row: Member, at: date
         return 0
     total = mine
     for referred in uow.lifecycle.referred(pid, row.member_id, at):
-        if referred.status == "cancelled":
+        if referred.status == MemberStatus.CANCELLED:
             continue
         theirs = own(referred.member_id)
         if counts(referred.member_id, theirs):
@@ -217,7 +218,7 @@ def review(
 ) -> Outcome:
     """Reviews one (locked) member's tier as of a moment, as the program's tier_review says."""
     row = uow.members.get(stored.program_id, member_id, lock=True)
-    if row is None or row.status != "active":
+    if row is None or row.status != MemberStatus.ACTIVE:
         return Outcome()
     kind = stored.program.tier_review.kind
     if kind is ReviewKind.MET:

@@ -38,7 +38,7 @@ class Totals(TypedDict):
         "paid": "122.07",
         "member_discount": "6.43",
         "points": 122,
-        "notes": ["会员95折 / member 5% off"],
+        "notes": [],
     }
 )
 class PricedLineAnswer(TypedDict):
@@ -65,15 +65,15 @@ class PricedLineAnswer(TypedDict):
         "points_earned": 122,
         "points_redeemed": 0,
         "balance": 1622,
-        "tier": "silver",
-        "tier_changed": None,
+        "tier": "gold",
+        "tier_changed": {"from": "silver", "to": "gold"},
         "lines": [
             {
                 "line_no": 1,
                 "paid": "122.07",
                 "member_discount": "6.43",
                 "points": 122,
-                "notes": ["会员95折 / member 5% off"],
+                "notes": [],
             }
         ],
     }
