@@ -163,11 +163,11 @@ def _deposit(scope: Scope, history: History, key: MetricKey) -> Decimal:
     return ZERO  # the amount of one deposit: measured on that deposit (services/stored_value)
 
 
-ReceiptMeasure = Callable[[Scope, Spend, MetricKey], Decimal]
-Measure = Callable[[Scope, History, MetricKey], Decimal]
+ReceiptMeasureFn = Callable[[Scope, Spend, MetricKey], Decimal]
+MeasureFn = Callable[[Scope, History, MetricKey], Decimal]
 
 # The metrics a receipt moves, measured from receipts alone: the till measures these.
-ON_RECEIPT: dict[Metric, ReceiptMeasure] = {
+ON_RECEIPT: dict[Metric, ReceiptMeasureFn] = {
     Metric.CUMULATIVE_SPEND: _cumulative_spend,
     Metric.ANNUAL_SPEND: _annual_spend,
     Metric.MEMBERSHIP_YEAR_SPEND: _membership_year_spend,
@@ -177,7 +177,7 @@ ON_RECEIPT: dict[Metric, ReceiptMeasure] = {
     Metric.CUMULATIVE_POINTS: _cumulative_points,
 }
 
-MEASURES: dict[Metric, Measure] = {
+MEASURES: dict[Metric, MeasureFn] = {
     **ON_RECEIPT,
     Metric.TIER_YEAR_SPEND: _tier_year_spend,
     Metric.PREVIOUS_YEAR_SPEND: _previous_year_spend,
