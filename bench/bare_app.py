@@ -3,7 +3,7 @@ as `huiyuan serve`, inserting one row per request.
 
 Same server: `huiyuan.api.server.run` (the uvicorn loop, HTTP parser, access log and worker
 count that `huiyuan serve` uses; `--workers` as given to the engine's server). Same endpoint
-shape as the till's `POST /purchases` (api/routes.py): an `async def` route, the JSON body
+shape as the till's `POST /purchases` (api/till.py): an `async def` route, the JSON body
 validated by FastAPI, the database work alone in the thread pool (one hand-off), a write
 transaction from the same engine factory (SQLite: the same PRAGMAs, BEGIN IMMEDIATE and writer
 queue), and the answer sent as a JSONResponse. What it leaves out is everything the engine

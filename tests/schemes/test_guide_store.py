@@ -126,3 +126,18 @@ def test_return_claws_back_exactly_the_multiplied_points(make_api):
     assert back.status_code == 201, back.text
     # floor(119 × 1/3) = 39 back.
     assert (back.json()["points_reversed"], back.json()["balance"]) == (39, 2080)
+
+
+def test_a_receipt_entered_late_counts_its_whole_calendar_year(make_api):
+    api = make_api("guide_store")
+    mid = enroll(api)
+    buy(api, mid, "G-L3", "2026-12-20T10:00:00+08:00", [line(1, "1500.00")])
+    buy(api, mid, "G-L4", "2027-01-02T10:00:00+08:00", [line(1, "1999.99")])
+    # Entered after December's receipt, dated in March: 2026 holds 1500.00 + 400.00 = 1900.00
+    # (next year's 1999.99 does not count for 2026) → still regular.
+    r = buy(api, mid, "G-L2", "2026-03-01T10:00:00+08:00", [line(1, "400.00")])
+    assert r["tier_changed"] is None
+    # Dated in February: 2026 holds 2000.00 → 银牌 on this receipt, though only 100.00 is
+    # dated up to it.
+    r = buy(api, mid, "G-L1", "2026-02-01T10:00:00+08:00", [line(1, "100.00")])
+    assert r["tier_changed"] == {"from": "regular", "to": "silver"}

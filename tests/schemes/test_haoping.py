@@ -150,3 +150,15 @@ def test_silver_reached_across_receipts_net_of_returns(make_api):
     assert r["totals"]["member_discount"] == "50.00"
     assert r["points_earned"] == 950
     assert r["balance"] == 5949
+
+
+def test_a_receipt_entered_late_counts_every_receipt_on_record(make_api):
+    api = make_api(CODE)
+    mid = enroll(api, "13600000051")
+    r = buy(api, mid, "L-2", "2026-06-10T10:00:00+08:00", [line(1, "4000.00")])
+    assert r["tier_changed"] is None
+    # Dated a week before the receipt already recorded (an offline till syncing late): the
+    # spend on record is 1000.00 + 4000.00 = 5000.00 → 白银 on this receipt, though only
+    # 1000.00 is dated up to it. A review as of 2026-06-01 would count 1000.00 alone.
+    r = buy(api, mid, "L-1", "2026-06-01T10:00:00+08:00", [line(1, "1000.00")])
+    assert r["tier_changed"] == {"from": "vip", "to": "silver"}

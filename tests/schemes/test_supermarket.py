@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from huiyuan.services.checkout import NOTE_PENDING
+from huiyuan.services.outcome import NOTE_PENDING
 
 from .kit import buy
 

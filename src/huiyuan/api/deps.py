@@ -7,16 +7,25 @@ seconds, the audit of a refusal) goes to the thread pool."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import Forbidden, Unauthorized
+from ..errors import Forbidden, NotFound, Unauthorized
 from ..services.context import Context
 from ..services.roles import ACTIONS
 from ..services.tokens import Caller, authenticate, cached_caller
+
+
+async def checked_program_code(request: Request) -> None:
+    """A program code with NUL or control characters names no program (and would make
+    PostgreSQL fail, a 500): 404 before any query. Installed app-wide in app.py."""
+    code = request.path_params.get("program")
+    if code is not None and not re.fullmatch(r"[^\x00-\x1f\x7f]{1,64}", code):
+        raise NotFound("没有该会员方案 / no such program", code="program_not_found")
 
 
 async def get_context(request: Request) -> Context:

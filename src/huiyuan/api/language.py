@@ -3,6 +3,7 @@ one language by Accept-Language gets only that one."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Request
@@ -36,7 +37,7 @@ def pick(text: str, lang: str | None) -> str:
     return zh if lang == "zh" else en
 
 
-def localize_receipt(answer: dict[str, Any], request: Request) -> dict[str, Any]:
+def localize_receipt(answer: Mapping[str, Any], request: Request) -> Mapping[str, Any]:
     lang = preferred(request)
     if lang is None:
         return answer

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.program import ReviewKind
+from ..domain.statuses import MemberStatus
 from ..services.context import Context
 from ..services.tier_review import review
 from ..store.repos.programs import StoredProgram
@@ -38,7 +39,7 @@ class EvaluateTiers:
         moves: dict[str, int] = dict(state.get("moves", {}))
         for uow, ids in chunks(
             ctx,
-            lambda u, after, n: u.lifecycle.member_ids_after(pid, after, n, ("active",)),
+            lambda u, after, n: u.lifecycle.member_ids_after(pid, after, n, (MemberStatus.ACTIVE,)),
             state,
         ):
             for member_id in ids:

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from ..domain.calendar import business_date, zone
 from ..domain.expiry import expires_at
 from ..domain.ledger import EntryKind
+from ..domain.statuses import MemberStatus
 from ..errors import Invalid, NotFound
 from . import ledger
 from .context import Context, require_member, require_program
 from .inputs import moment
+from .results.till import CheckInAnswer, ReviewAnswer
 
 
-def check_in(
-    ctx: Context, program_code: str, member_id: str, at: datetime | None
-) -> dict[str, Any]:
+def check_in(ctx: Context, program_code: str, member_id: str, at: datetime | None) -> CheckInAnswer:
     now = ctx.now()
     when = moment(at, now)
     with ctx.uow() as uow:
@@ -27,7 +26,7 @@ def check_in(
             raise Invalid("本方案没有签到积分 / this program has no check-in", code="not_offered")
         pid = stored.program_id
         row = require_member(uow, pid, member_id, lock=True)
-        if row.status != "active":
+        if row.status != MemberStatus.ACTIVE:
             raise Invalid("会员卡尚未开通 / membership not active", code="member_not_active")
         if when < row.joined_at:
             raise Invalid("签到时间早于入会时间 / before joining", code="not_yet_member")
@@ -56,7 +55,7 @@ def check_in(
 
 def review(
     ctx: Context, program_code: str, receipt_no: str, line_no: int, at: datetime | None
-) -> dict[str, Any]:
+) -> ReviewAnswer:
     now = ctx.now()
     when = moment(at, now)
     with ctx.uow() as uow:
@@ -78,7 +77,7 @@ def review(
         if line.returned_qty >= line.qty:
             raise Invalid("该商品已退货 / this item was returned", code="line_returned")
         uow.members.get(pid, receipt.member_id, lock=True)
-        if uow.awards.review(pid, receipt_no, line_no) is not None:
+        if uow.awards.reviewed(pid, receipt_no, line_no):
             raise Invalid("该商品已评价 / this item was already reviewed", code="already_reviewed")
         if when < receipt.occurred_at:
             raise Invalid(

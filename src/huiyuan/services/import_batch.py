@@ -1,7 +1,7 @@
 """An import batch: plain accruals worked out in memory against their members' state, then
 written together with one statement per table, instead of a dozen statements a receipt.
 
-The till's own code works each receipt out (`checkout._outcome`, `receipt_rows`,
+The till's own code works each receipt out (`outcome.work_out`, `checkout.receipt_rows`,
 `member_changes`, `ledger.entry_values`/`lot_values`), so an imported receipt is priced, earned
 and recorded exactly as the same receipt at the till; only the writes wait for the batch's end.
 What the rules read of earlier receipts (spend, counts, points per category) is the database plus
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import fields
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -32,19 +32,19 @@ from ..store.repos.requests import answer_row
 from ..store.uow import UnitOfWork
 from . import ledger
 from .checkout import (
-    Outcome,
-    _answer,
-    _commit,
-    _outcome,
     member_changes,
     plain_accrual,
+    purchase_answer,
     receipt_rows,
+    record,
     tier_event,
 )
 from .context import Context, require_member
 from .inputs import PurchaseIn
 from .members import card_holder, check_store
+from .outcome import Outcome, work_out
 from .receipt_facts import Facts
+from .results.till import PurchaseAnswer
 
 # The member columns a receipt moves; written back once per batch.
 _PROJECTION = (
@@ -67,30 +67,39 @@ def commit_in_savepoint(
     at: datetime,
     now: datetime,
     fingerprint: str,
-) -> dict[str, Any]:
-    """The till's path for one receipt inside an import's transaction: a refusal undoes only
-    this receipt's writes."""
-    savepoint = uow.conn.begin_nested()
-    try:
-        answer = _commit(ctx, uow, stored, data, at, now, fingerprint)
-    except BaseException:
-        savepoint.rollback()
-        raise
-    savepoint.commit()
+) -> PurchaseAnswer:
+    """The till's path for one receipt inside an import's transaction, its answer stored
+    under its number: a refusal undoes only this receipt's writes."""
+    with uow.savepoint():
+        answer = record(ctx, uow, stored, data, at, now)
+        uow.requests.put(
+            stored.program_id, "purchase", data.receipt_no, fingerprint, 201, answer, now
+        )
     return answer
 
 
 class MemberState:
-    """A member's row as the batch has moved it so far (every column, as attributes)."""
+    """A member's row as the batch has moved it so far (every column, as attributes; those a
+    receipt reads typed, as `receipt_facts.MemberView` wants them)."""
 
     member_id: str
+    status: str
+    kind: str
+    tier: str
+    birthday: str | None
+    anniversary: str | None
+    group_level: str | None
+    customer_class: str | None
+    joined_at: datetime
+    valid_until: date | None
     referrer_id: str | None
     store: str | None
+    guide_id: str | None
     points: int
     debt: int
     points_earned_total: int
     last_entry_id: int | None
-    tier: str
+    carry: dict[str, Any]
 
     def __init__(self, member: Member):
         self.__dict__.update({f.name: getattr(member, f.name) for f in fields(member)})
@@ -151,7 +160,7 @@ class BatchFacts(Facts):
         )
         return int(count) + len(self.held.get(member_id, ()))
 
-    def member(self, member_id: str) -> Any | None:
+    def member(self, member_id: str) -> MemberState | None:
         return self.batch.member(member_id, required=False)
 
 
@@ -177,19 +186,27 @@ class AccrualBatch:
         """Reads (and on PostgreSQL locks, in id order) the members the plain receipts name,
         with their referrers, and the cards they are named by: two or three queries."""
         pid = self.stored.program_id
-        plain = [d for d in receipts if plain_accrual(d)]
-        self.cards = self.uow.members.cards_many(pid, [d.card_no for d in plain if d.card_no])
-        ids = {d.member_id for d in plain if d.member_id and not d.card_no}
-        ids |= {str(c.member_id) for c in self.cards.values()}
+        ids = self._named([d for d in receipts if plain_accrual(d)])
         rows = self.uow.members.get_many(pid, list(ids), lock=False)
-        referrers: set[str] = set()
-        if self.stored.program.earning.referrals:
-            referrers = {r.referrer_id for r in rows if r.referrer_id} - ids
+        referrers = self._referrers(rows) - ids
         if self.uow.locks_rows:
             rows = self.uow.members.get_many(pid, list(ids | referrers), lock=True)
         elif referrers:
             rows += self.uow.members.get_many(pid, list(referrers), lock=False)
         self.members = {r.member_id: MemberState(r) for r in rows}
+
+    def _named(self, plain: list[PurchaseIn]) -> set[str]:
+        """The members the receipts name, by id or by card (the cards are kept for `record`)."""
+        pid = self.stored.program_id
+        self.cards = self.uow.members.cards_many(pid, [d.card_no for d in plain if d.card_no])
+        ids = {d.member_id for d in plain if d.member_id and not d.card_no}
+        return ids | {c.member_id for c in self.cards.values()}
+
+    def _referrers(self, rows: list[Member]) -> set[str]:
+        """The referrers a receipt of these members may credit."""
+        if not self.stored.program.earning.referrals:
+            return set()
+        return {r.referrer_id for r in rows if r.referrer_id}
 
     def member(self, member_id: str, required: bool = True) -> MemberState | None:
         state = self.members.get(member_id)
@@ -206,7 +223,7 @@ class AccrualBatch:
 
     def record(
         self, data: PurchaseIn, at: datetime, now: datetime, fingerprint: str
-    ) -> dict[str, Any] | None:
+    ) -> PurchaseAnswer | None:
         """Works a plain receipt out and holds its writes; its answer, or None when it needs
         the till's path (`till`). A refusal raises before anything is held."""
         if not plain_accrual(data):
@@ -223,9 +240,9 @@ class AccrualBatch:
             referrer = self.member(state.referrer_id, required=False)
         if state.debt > 0 or (referrer is not None and referrer.debt > 0):
             return None  # a credit settles debt first, allocation by allocation
-        out = _outcome(self.facts, self.stored, state, data, at)
+        out = work_out(self.facts, self.stored, state, data, at)
         self._hold(data, state, referrer, out, at, now)
-        answer = _answer(data, state.member_id, out, int(state.points), state.tier)
+        answer = purchase_answer(data, state.member_id, out, int(state.points), state.tier)
         self.answers.append(
             answer_row(
                 self.stored.program_id, "purchase", data.receipt_no, fingerprint, 201, answer, now
@@ -306,7 +323,7 @@ class AccrualBatch:
 
     def till(
         self, ctx: Context, data: PurchaseIn, at: datetime, now: datetime, fingerprint: str
-    ) -> dict[str, Any]:
+    ) -> PurchaseAnswer:
         """A receipt the batch does not work out in memory: what is held is written first, then
         the receipt goes through the till's path, which reads and moves its members itself, in
         a savepoint: a refusal there (not enough points, say) undoes only this receipt."""

@@ -26,10 +26,14 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import HuiyuanError
+from ..store.repos.programs import StoredProgram
+from ..store.uow import UnitOfWork
 from .context import Context, require_program
 from .import_batch import AccrualBatch, commit_in_savepoint
 from .inputs import PurchaseIn, moment
+from .results.till import PurchaseAnswer
 
+CSV_REQUIRED = ("receipt_no", "line_no", "sku", "qty", "list_price")
 CSV_LINE_FIELDS = ("line_no", "sku", "category", "qty", "list_price", "price", "member_price")
 CSV_RECEIPT_FIELDS = (
     "receipt_no",
@@ -100,41 +104,46 @@ def _csv(path: Path) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
     """One row per receipt line; consecutive rows with the same receipt_no form a receipt."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
-        missing = {"receipt_no", "line_no", "sku", "qty", "list_price"} - set(
-            reader.fieldnames or []
-        )
+        missing = set(CSV_REQUIRED) - set(reader.fieldnames or [])
         if missing:
             yield 1, RowError(f"CSV header lacks {sorted(missing)}")
             return
         current: dict[str, Any] | None = None
         start = 0
         for row in reader:
-            number = reader.line_num
             if current is not None and row["receipt_no"] != current["receipt_no"]:
                 yield start, current
                 current = None
             if current is None:
-                start = number
-                current = {k: row[k] for k in CSV_RECEIPT_FIELDS if row.get(k) not in (None, "")}
-                if "card_presented" in current:
-                    current["card_presented"] = current["card_presented"].lower() in (
-                        "1",
-                        "true",
-                        "yes",
-                    )
-                current["lines"] = []
-            line: dict[str, Any] = {
-                k: row[k] for k in CSV_LINE_FIELDS if row.get(k) not in (None, "")
-            }
-            if str(line.get("line_no", "")).isdigit():
-                line["line_no"] = int(line["line_no"])
-            if row.get("flags"):
-                line["flags"] = [f for f in row["flags"].split(";") if f]
-            if row.get("weight_grams"):
-                line["weight_grams"] = row["weight_grams"]
-            current["lines"].append(line)
+                start = reader.line_num
+                current = _csv_receipt(row)
+            current["lines"].append(_csv_line(row))
         if current is not None:
             yield start, current
+
+
+def _filled(row: dict[str, str], names: tuple[str, ...]) -> dict[str, Any]:
+    return {k: row[k] for k in names if row.get(k) not in (None, "")}
+
+
+def _csv_receipt(row: dict[str, str]) -> dict[str, Any]:
+    """A receipt's fields from its first row, its lines still to come."""
+    receipt = _filled(row, CSV_RECEIPT_FIELDS)
+    if "card_presented" in receipt:
+        receipt["card_presented"] = receipt["card_presented"].lower() in ("1", "true", "yes")
+    receipt["lines"] = []
+    return receipt
+
+
+def _csv_line(row: dict[str, str]) -> dict[str, Any]:
+    line = _filled(row, CSV_LINE_FIELDS)
+    if str(line.get("line_no", "")).isdigit():
+        line["line_no"] = int(line["line_no"])
+    if row.get("flags"):
+        line["flags"] = [f for f in row["flags"].split(";") if f]
+    if row.get("weight_grams"):
+        line["weight_grams"] = row["weight_grams"]
+    return line
 
 
 def read_receipts(path: Path) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
@@ -192,8 +201,8 @@ def _batch(
     parsed = [(number, _parse(row)) for number, row in chunk]
     with ctx.uow() as uow:
         stored = require_program(uow, program_code)
-        # The idempotency records of the whole batch in one query (was: one per receipt);
-        # receipts recorded earlier in this batch are added as they are recorded.
+        # The idempotency records of the whole batch in one query; receipts recorded earlier
+        # in this batch are added as they are recorded.
         known = _known(uow, stored.program_id, parsed)
         held = None
         if not careful:
@@ -227,15 +236,17 @@ def _parse(row: dict[str, Any] | RowError) -> PurchaseIn | RowError:
         return RowError(f"{where}: {first['msg']}")
 
 
-def _known(uow: Any, program_id: int, parsed: list[tuple[int, Any]]) -> dict[str, str]:
+def _known(
+    uow: UnitOfWork, program_id: int, parsed: list[tuple[int, PurchaseIn | RowError]]
+) -> dict[str, str]:
     refs = sorted({data.receipt_no for _, data in parsed if isinstance(data, PurchaseIn)})
     return uow.requests.body_hashes(program_id, "purchase", refs)
 
 
 def _one(
     ctx: Context,
-    uow: Any,
-    stored: Any,
+    uow: UnitOfWork,
+    stored: StoredProgram,
     number: int,
     data: PurchaseIn | RowError,
     report: ImportReport,
@@ -254,24 +265,29 @@ def _one(
             return "duplicate"
         report.errors.append((number, f"receipt {data.receipt_no} exists with other content"))
         return "error"
-    now = ctx.now()
-    at = moment(data.occurred_at, now)
-    if held is not None:
-        try:
-            # Refused before anything is held, or on the till's path in a savepoint of its own.
-            answer = held.record(data, at, now, fingerprint)
-            if answer is None:
-                answer = held.till(ctx, data, at, now, fingerprint)
-        except HuiyuanError as exc:
-            report.errors.append((number, f"{exc.code}: {exc.detail}"))
-            return "error"
-    else:
-        try:
-            answer = commit_in_savepoint(ctx, uow, stored, data, at, now, fingerprint)
-        except HuiyuanError as exc:
-            report.errors.append((number, f"{exc.code}: {exc.detail}"))
-            return "error"
+    try:
+        answer = _record(ctx, uow, stored, data, fingerprint, held)
+    except HuiyuanError as exc:
+        report.errors.append((number, f"{exc.code}: {exc.detail}"))
+        return "error"
     known[data.receipt_no] = fingerprint
     report.imported += 1
-    report.points += int(answer["points_earned"])
+    report.points += answer["points_earned"]
     return "ok"
+
+
+def _record(
+    ctx: Context,
+    uow: UnitOfWork,
+    stored: StoredProgram,
+    data: PurchaseIn,
+    fingerprint: str,
+    held: AccrualBatch | None,
+) -> PurchaseAnswer:
+    now = ctx.now()
+    at = moment(data.occurred_at, now)
+    if held is None:
+        return commit_in_savepoint(ctx, uow, stored, data, at, now, fingerprint)
+    # Refused before anything is held, or on the till's path in a savepoint of its own.
+    answer = held.record(data, at, now, fingerprint)
+    return answer if answer is not None else held.till(ctx, data, at, now, fingerprint)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from ..domain.calendar import add_months, add_years, business_date, start_of_day, zone
-from ..domain.program import Metric, Program, ReviewKind
+from ..domain.metrics import TICK, Scope, measure
+from ..domain.program import Program, ReviewKind
 from ..domain.records.members import HistoryEntry, Member
+from ..domain.statuses import MemberStatus
 from ..domain.tiers import (
     MetricKey,
     explain,
@@ -32,7 +34,6 @@ from ..store.repos.programs import StoredProgram
 from ..store.uow import UnitOfWork
 from . import ledger
 
-TICK = timedelta(microseconds=1)  # "up to and including a moment" as a half-open bound
 JOB_ACTOR = "job:evaluate_tiers"
 
 
@@ -115,35 +116,27 @@ def attributes_as_of(
     return values
 
 
-def numeric(value: Any) -> Decimal:
-    if isinstance(value, bool) or value is None:
-        return Decimal(0)
-    try:
-        d = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return Decimal(0)
-    return d if d.is_finite() else Decimal(0)
-
-
 # ----------------------------------------------------------------------------- measuring
 
 
 @dataclass
 class Measure:
-    """Measures one member's metrics at a moment, from what is recorded up to it."""
+    """Measures one member's metrics at a moment, from what is recorded up to it: the history
+    the domain's metric table reads (`domain.metrics.History`), each read asked once."""
 
     uow: UnitOfWork
     stored: StoredProgram
     row: Member
-    _spent: dict[tuple[datetime | None, datetime], tuple[Decimal, int]] = field(
+    _spent: dict[tuple[datetime | None, datetime | None], tuple[Decimal, int]] = field(
         default_factory=dict
     )
+    _attributes: dict[datetime, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def program(self) -> Program:
         return self.stored.program
 
-    def spend(self, since: datetime | None, until: datetime) -> tuple[Decimal, int]:
+    def spend(self, since: datetime | None, until: datetime | None) -> tuple[Decimal, int]:
         """Paid money and receipts in [since, until), asked once per window (a window's spend
         and order count are one query)."""
         if (since, until) not in self._spent:
@@ -151,55 +144,33 @@ class Measure:
             self._spent[(since, until)] = self.uow.receipts.spend(pid, mid, since, until)
         return self._spent[(since, until)]
 
+    def stored_value(self, at: datetime) -> Decimal:
+        return self.uow.stored_value.balance_at(self.stored.program_id, self.row.member_id, at)
+
+    def attributes(self, at: datetime) -> dict[str, Any]:
+        if at not in self._attributes:
+            pid, mid = self.stored.program_id, self.row.member_id
+            self._attributes[at] = attributes_as_of(self.uow, pid, mid, at)
+        return self._attributes[at]
+
+    def network_points(self, at: datetime) -> int:
+        return network_points(self.uow, self.stored, self.row, at)
+
     def values(
         self, keys: set[MetricKey], at: datetime, period_start: datetime | None = None
     ) -> dict[MetricKey, Decimal]:
         """`at` is the moment measured; period metrics (tier year, previous year) end at it
         (exclusive), point-in-time metrics include everything up to it."""
-        tz = zone(self.program.timezone)
-        pid, mid = self.stored.program_id, self.row.member_id
-        out: dict[MetricKey, Decimal] = {}
-        attrs: dict[str, Any] | None = None
-        for k in keys:
-            metric, days, attribute = k
-            if metric is Metric.CUMULATIVE_SPEND:
-                out[k] = self.spend(None, at + TICK)[0]
-            elif metric is Metric.ANNUAL_SPEND:
-                year_start = start_of_day(date(business_date(at, tz).year, 1, 1), tz)
-                out[k] = self.spend(year_start, at + TICK)[0]
-            elif metric is Metric.MEMBERSHIP_YEAR_SPEND:
-                out[k] = self.spend(self.term_start(), at + TICK)[0]
-            elif metric in (Metric.WINDOW_SPEND, Metric.WINDOW_ORDERS):
-                assert days is not None
-                spend, count = self.spend(at - timedelta(days=days), at + TICK)
-                out[k] = spend if metric is Metric.WINDOW_SPEND else Decimal(count)
-            elif metric is Metric.CUMULATIVE_POINTS:
-                out[k] = Decimal(self.row.points_earned_total)
-            elif metric is Metric.TIER_YEAR_SPEND:
-                out[k] = self.spend(period_start or self.row.joined_at, at)[0]
-            elif metric is Metric.PREVIOUS_YEAR_SPEND:
-                day = business_date(at, tz)
-                out[k] = self.spend(start_of_day(add_years(day, -1), tz), at)[0]
-            elif metric is Metric.STORED_VALUE:
-                out[k] = self.uow.stored_value.balance_at(pid, mid, at)
-            elif metric is Metric.ATTRIBUTE:
-                if attrs is None:
-                    attrs = attributes_as_of(self.uow, pid, mid, at)
-                out[k] = numeric(attrs.get(attribute or ""))
-            elif metric is Metric.NETWORK_POINTS:
-                out[k] = Decimal(network_points(self.uow, self.stored, self.row, at))
-            else:  # single_receipt, deposit: measured on a receipt or a deposit only
-                out[k] = Decimal(0)
-        return out
-
-    def term_start(self) -> datetime:
-        """The start of the current membership year (after the latest renewal)."""
-        months = self.program.membership.validity_months
-        if self.row.valid_until is None or months is None:
-            return self.row.joined_at
-        tz = zone(self.program.timezone)
-        start = start_of_day(add_months(self.row.valid_until + timedelta(days=1), -months), tz)
-        return max(start, self.row.joined_at)
+        scope = Scope(
+            at=at,
+            tz=zone(self.program.timezone),
+            joined_at=self.row.joined_at,
+            valid_until=self.row.valid_until,
+            validity_months=self.program.membership.validity_months,
+            points_earned_total=self.row.points_earned_total,
+            period_start=period_start,
+        )
+        return measure(keys, scope, self)
 
 
 def network_points(uow: UnitOfWork, stored: StoredProgram, row: Member, at: datetime) -> int:
@@ -223,7 +194,7 @@ def network_points(uow: UnitOfWork, stored: StoredProgram, row: Member, at: date
         return 0
     total = mine
     for referred in uow.lifecycle.referred(pid, row.member_id, at):
-        if referred.status == "cancelled":
+        if referred.status == MemberStatus.CANCELLED:
             continue
         theirs = own(referred.member_id)
         if counts(referred.member_id, theirs):
@@ -245,7 +216,7 @@ def review(
 ) -> Outcome:
     """Reviews one (locked) member's tier as of a moment, as the program's tier_review says."""
     row = uow.members.get(stored.program_id, member_id, lock=True)
-    if row is None or row.status != "active":
+    if row is None or row.status != MemberStatus.ACTIVE:
         return Outcome()
     kind = stored.program.tier_review.kind
     if kind is ReviewKind.MET:

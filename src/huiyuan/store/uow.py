@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -70,6 +72,12 @@ class UnitOfWork:
     @property
     def locks_rows(self) -> bool:
         return self.engine.dialect.name != "sqlite"
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction: what runs in it is undone alone if it raises."""
+        with self.conn.begin_nested():
+            yield
 
     def commit(self) -> None:
         self.conn.commit()

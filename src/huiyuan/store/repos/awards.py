@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, insert, select
 
+from ...domain.records.receipts import CheckIn
 from ..schema import check_ins, reviews
 
 
@@ -14,14 +14,15 @@ class AwardRepo:
     def __init__(self, conn: Connection):
         self.conn = conn
 
-    def check_in(self, program_id: int, member_id: str, day: date) -> Row[Any] | None:
-        return self.conn.execute(
+    def check_in(self, program_id: int, member_id: str, day: date) -> CheckIn | None:
+        row = self.conn.execute(
             select(check_ins).where(
                 check_ins.c.program_id == program_id,
                 check_ins.c.member_id == member_id,
                 check_ins.c.day == day,
             )
         ).first()
+        return CheckIn(**row._mapping) if row is not None else None
 
     def add_check_in(
         self, program_id: int, member_id: str, day: date, streak: int, points: int, at: datetime
@@ -37,14 +38,17 @@ class AwardRepo:
             )
         )
 
-    def review(self, program_id: int, receipt_no: str, line_no: int) -> Row[Any] | None:
-        return self.conn.execute(
-            select(reviews).where(
-                reviews.c.program_id == program_id,
-                reviews.c.receipt_no == receipt_no,
-                reviews.c.line_no == line_no,
-            )
-        ).first()
+    def reviewed(self, program_id: int, receipt_no: str, line_no: int) -> bool:
+        return (
+            self.conn.execute(
+                select(reviews.c.line_no).where(
+                    reviews.c.program_id == program_id,
+                    reviews.c.receipt_no == receipt_no,
+                    reviews.c.line_no == line_no,
+                )
+            ).first()
+            is not None
+        )
 
     def add_review(
         self,

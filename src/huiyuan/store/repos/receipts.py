@@ -6,9 +6,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from ...domain.money import ZERO, money
+from ...domain.records.receipts import Receipt, ReceiptLine
 from ..schema import receipt_lines, receipts
 
 
@@ -26,24 +27,24 @@ class ReceiptRepo:
             self.conn.execute(insert(receipts), values)
             self.conn.execute(insert(receipt_lines), lines)
 
-    def get(self, program_id: int, receipt_no: str) -> Row[Any] | None:
-        return self.conn.execute(
+    def get(self, program_id: int, receipt_no: str) -> Receipt | None:
+        row = self.conn.execute(
             select(receipts).where(
                 receipts.c.program_id == program_id, receipts.c.receipt_no == receipt_no
             )
         ).first()
+        return Receipt(**row._mapping) if row is not None else None
 
-    def lines(self, program_id: int, receipt_no: str) -> list[Row[Any]]:
-        return list(
-            self.conn.execute(
-                select(receipt_lines)
-                .where(
-                    receipt_lines.c.program_id == program_id,
-                    receipt_lines.c.receipt_no == receipt_no,
-                )
-                .order_by(receipt_lines.c.line_no)
+    def lines(self, program_id: int, receipt_no: str) -> list[ReceiptLine]:
+        rows = self.conn.execute(
+            select(receipt_lines)
+            .where(
+                receipt_lines.c.program_id == program_id,
+                receipt_lines.c.receipt_no == receipt_no,
             )
+            .order_by(receipt_lines.c.line_no)
         )
+        return [ReceiptLine(**row._mapping) for row in rows]
 
     def update_line(self, program_id: int, receipt_no: str, line_no: int, **values: Any) -> None:
         self.conn.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -42,7 +43,7 @@ class RequestRepo:
         ref: str,
         body_hash: str,
         status_code: int,
-        response: dict[str, Any],
+        response: Mapping[str, Any],
         now: datetime,
     ) -> None:
         self.conn.execute(
@@ -75,7 +76,7 @@ def answer_row(
     ref: str,
     body_hash: str,
     status_code: int,
-    response: dict[str, Any],
+    response: Mapping[str, Any],
     now: datetime,
 ) -> dict[str, Any]:
     return {
