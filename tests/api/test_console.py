@@ -343,3 +343,21 @@ def test_the_console_refuses_what_the_api_refuses(api, role):
         assert (api_status[action] == 403) == (console_status[action] == 403), action
     assert (console_status["enroll"] == 403) == (role == "auditor")
     assert (console_status["purchase"] == 403) == (role in ("guide", "auditor"))
+
+
+def test_a_search_by_a_lost_card_says_so(api):
+    from huiyuan.services import cards
+    from huiyuan.services.inputs import ReportLostIn
+
+    joined = _member(api)
+    cards.report_lost(
+        api.ctx,
+        "supermarket",
+        joined["card_no"],
+        ReportLostIn.model_validate({"channel": "store", "id_number": "11010519491231002X"}),
+        None,
+    )
+    log_in(api.client)
+    r = api.client.get("/search", params={"program": "supermarket", "q": joined["card_no"]})
+    assert "李四" in r.text
+    assert re.search(r'id="card-notice">[^<]*已挂失', r.text)
