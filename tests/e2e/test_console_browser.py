@@ -194,9 +194,12 @@ def test_enrolment_shows_the_error_beside_the_field_then_enrols(page):
     assert page.outside == []
 
 
-def test_the_till_quotes_line_by_line_then_commits(page):
+@pytest.mark.parametrize("width", [1100, 390])
+def test_the_till_quotes_line_by_line_then_commits(page, width):
     # supermarket: food earns 1 point per 1.00 (2 x 10.50 = 21.00 -> 21); appliance is a large
-    # item, 1 point per 50.00 (120.00 -> 2): 23 points on this receipt.
+    # item, 1 point per 50.00 (120.00 -> 2): 23 points on this receipt. On a phone too, and
+    # without sideways scrolling.
+    page.set_viewport_size({"width": width, "height": 844})
     log_in(page)
     page.get_by_label("手机号或卡号").fill(PHONE)
     page.get_by_role("button", name="查询").click()
@@ -215,4 +218,5 @@ def test_the_till_quotes_line_by_line_then_commits(page):
     page.get_by_text("已收银").wait_for()
     assert page.locator("#points-earned").inner_text() == "23"
     assert "本单积分" in page.locator("#outcome").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert page.outside == []
