@@ -58,8 +58,8 @@ def quote(ctx: Context, program_code: str, data: PurchaseIn) -> PurchaseAnswer:
                 at,
                 keep=False,
             )
-        tier = out.tier_changed["to"] if out.tier_changed else row.tier
-        answer = purchase_answer(data, row.member_id, out, balance_after(row, out, redeemed), tier)
+        balance, tier = balance_after(row, out, redeemed), tier_after(row, out)
+        answer = purchase_answer(data, row.member_id, out, balance, tier)
         if data.pay_with_stored_value:
             paid = out.priced.totals["paid"]
             stored_value.check_payment(uow, stored, row, paid, at)
@@ -109,8 +109,8 @@ def record(
         uow.members.update(pid, mid, updated_at=now, **changes)
     # The row was read in this transaction (under its lock on PostgreSQL) and only this receipt
     # moved it since, so the balance is not read back.
-    tier = changes.get("tier", row.tier)
-    answer = purchase_answer(data, mid, out, balance_after(row, out, redeemed), tier)
+    balance, tier = balance_after(row, out, redeemed), tier_after(row, out)
+    answer = purchase_answer(data, mid, out, balance, tier)
     if data.pay_with_stored_value:
         after = uow.members.get(pid, mid)
         assert after is not None
@@ -229,6 +229,10 @@ def balance_after(row: MemberView, out: Outcome, redeemed: int) -> int:
     """The member's points once the receipt is recorded: its credit in, its offset out (a
     referral credits another member; settling debt moves debt, not points)."""
     return int(row.points) + out.priced.points - redeemed
+
+
+def tier_after(row: MemberView, out: Outcome) -> str:
+    return out.tier_changed["to"] if out.tier_changed else row.tier
 
 
 def purchase_answer(
