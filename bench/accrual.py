@@ -11,13 +11,14 @@ import argparse
 import csv
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .common import Database, bulk_insert, member_rows, report
+from .ledger_data import ENTRY_COLUMNS, LOT_COLUMNS
 
 
 def engine_run(url: str, program: str, file: Path, profile: str | None) -> None:
@@ -86,7 +87,7 @@ def baseline_run(url: str, program_id: int, file: Path) -> None:
     conn = db.raw()
     ph = "?" if kind == "sqlite" else "%s"
 
-    def sql(table: str, cols: list[str]) -> str:
+    def sql(table: str, cols: Sequence[str]) -> str:
         names = ", ".join(f'"{c}"' for c in cols)  # "offset" is a keyword on PostgreSQL
         return f"INSERT INTO {table} ({names}) VALUES ({', '.join(ph for _ in cols)})"
 
@@ -133,34 +134,13 @@ def baseline_run(url: str, program_id: int, file: Path) -> None:
         "points_reversed",
         "offset_points_refunded",
     ]
-    e_cols = [
-        "entry_id",
-        "program_id",
-        "member_id",
-        "kind",
-        "points",
-        "occurred_at",
-        "recorded_at",
-        "ref",
-        "reason",
-    ]
-    k_cols = [
-        "lot_id",
-        "program_id",
-        "member_id",
-        "entry_id",
-        "points",
-        "remaining",
-        "earned_at",
-        "expires_at",
-    ]
     q = {
         t: sql(t, c)
         for t, c in (
             ("receipts", r_cols),
             ("receipt_lines", l_cols),
-            ("ledger_entries", e_cols),
-            ("lots", k_cols),
+            ("ledger_entries", ENTRY_COLUMNS),
+            ("lots", LOT_COLUMNS),
         )
     }
     pending: dict[str, list[tuple[Any, ...]]] = {t: [] for t in q}

@@ -7,19 +7,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from huiyuan.store.repos.ledger_sweep import ENTRY_COLUMNS as WRITTEN_ENTRY_COLUMNS
+
 from .common import MEMBER_COLUMNS, Database, bulk_insert, member_id, member_rows
 
-ENTRY_COLUMNS = (
-    "entry_id",
-    "program_id",
-    "member_id",
-    "kind",
-    "points",
-    "occurred_at",
-    "recorded_at",
-    "ref",
-    "reason",
-)
+ENTRY_COLUMNS = ("entry_id", *WRITTEN_ENTRY_COLUMNS)
 LOT_COLUMNS = (
     "lot_id",
     "program_id",

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +21,7 @@ from huiyuan.services.verify import verify
 from huiyuan.store.schema import members, receipts
 
 from ..conftest import TEST_KEY
+from .servers import serving
 
 
 def small_demo(url: str, members: int = 60, receipts: int = 300) -> tuple[Context, str]:
@@ -119,69 +116,21 @@ def test_demo_is_reproducible_and_starts_fresh(tmp_path: Path):
     assert people(again) == before
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _huiyuan() -> str:
-    script = Path(sys.executable).with_name("huiyuan")
-    if not script.exists():
-        pytest.skip("the huiyuan command is not installed beside this Python")
-    return str(script)
-
-
-def _healthy_within(proc: subprocess.Popen[bytes], base: str, seconds: float, log: Path) -> bool:
-    """Whether the server answers /healthz within `seconds`; fails the test if it exits."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited early:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return True
-        except httpx.TransportError:
-            pass
-        time.sleep(0.5)
-    return False
-
-
 def test_serve_demo_runs_the_real_server(tmp_path: Path):
-    port = _free_port()
     env = {
         **os.environ,
         "HUIYUAN_SECRET_KEY": TEST_KEY,
         "HUIYUAN_DEMO_SCALE": "0.25",  # the real command, at a quarter of the size
     }
     env.pop("HUIYUAN_DATABASE_URL", None)
-    out = (tmp_path / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [
-            _huiyuan(),
-            "serve",
-            "--demo",
-            "--db",
-            f"sqlite:///{tmp_path / 'demo.db'}",
-            "--port",
-            str(port),
-        ],
-        cwd=tmp_path,
-        env=env,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        ready = _healthy_within(proc, base, 90, tmp_path / "serve.log")
-        assert ready, f"no /healthz in 90 s:\n{(tmp_path / 'serve.log').read_text()}"
-
+    args = ["--demo", "--db", f"sqlite:///{tmp_path / 'demo.db'}"]
+    with serving(tmp_path, args, env, seconds=90) as base:
         page = httpx.get(f"{base}/login", timeout=5)
         assert page.status_code == 200
         assert "会员" in page.text
 
         log = (tmp_path / "serve.log").read_text()
-        assert f"http://127.0.0.1:{port}/" in log
+        assert f"{base}/" in log  # base is http://127.0.0.1:<port>
         tokens = re.findall(r"^(hy_\S+)$", log, flags=re.MULTILINE)
         assert tokens, log
         listed = httpx.get(
@@ -193,14 +142,6 @@ def test_serve_demo_runs_the_real_server(tmp_path: Path):
         assert sorted(p["code"] for p in listed.json()["items"]) == preset_codes()
         assert tokens[-1] not in httpx.get(f"{base}/login", timeout=5).text
         _log_in_to_the_console(base, log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        out.close()
 
 
 def _log_in_to_the_console(base: str, log: str) -> None:

@@ -3,40 +3,18 @@ standard error and a non-zero status."""
 
 from __future__ import annotations
 
-import base64
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
 from huiyuan.api.app import create_app
 from huiyuan.bootstrap import make_context
-from huiyuan.cli import app
 from huiyuan.errors import Unauthorized
 from huiyuan.services.tokens import authenticate
 from huiyuan.settings import Settings
 from huiyuan.store.schema import programs
 
-KEY = base64.b64encode(b"c" * 32).decode()
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'cli.db'}"
-
-
-@pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.chdir(tmp_path)  # nothing may land in the working tree
-    monkeypatch.delenv("HUIYUAN_DATABASE_URL", raising=False)
-    runner = CliRunner(env={"HUIYUAN_SECRET_KEY": KEY, "HUIYUAN_KEY_FILE": None})
-
-    def invoke(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
-
-    return invoke
+from .cli_kit import KEY
 
 
 def _program_rows(db: str) -> list[tuple[str, int]]:

@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-from pathlib import Path
-
 import pytest
-from typer.testing import CliRunner
 
 from huiyuan.bootstrap import make_context
-from huiyuan.cli import app
 from huiyuan.services import staff
 from huiyuan.settings import Settings
 
-KEY = base64.b64encode(b"c" * 32).decode()
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'cli.db'}"
-
-
-@pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("HUIYUAN_DATABASE_URL", raising=False)
-    runner = CliRunner(env={"HUIYUAN_SECRET_KEY": KEY, "HUIYUAN_KEY_FILE": None})
-
-    def invoke(*args: str, password: str | None = None):
-        return runner.invoke(app, list(args), input=password, catch_exceptions=False)
-
-    return invoke
+from .cli_kit import KEY
 
 
 def _login(db: str, login: str, password: str):

@@ -31,17 +31,17 @@ audit_router = APIRouter(prefix="/api/v1", tags=["cards"])  # the audit log of e
 CardNo = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^\w+$")]
 Auditor = Annotated[Caller, Depends(allow("auditor"))]
 
+READ = problems(401, 403, 404, 422)
+CHANGE = problems(400, 401, 403, 404, 409, 422)  # a card action
+CHECKED = problems(400, 401, 403, 404, 409, 422, 429)  # one that checks a password
 
-@router.get("/cards/{card_no}", response_model=CardView, responses=problems(401, 403, 404, 422))
+
+@router.get("/cards/{card_no}", response_model=CardView, responses=READ)
 def card(program: str, card_no: CardNo, ctx: Ctx, _: Reader) -> CardView:
     return cards.card_info(ctx, program, card_no)
 
 
-@router.post(
-    "/cards/{card_no}/report-lost",
-    response_model=LossReported,
-    responses=problems(400, 401, 403, 404, 409, 422, 429),
-)
+@router.post("/cards/{card_no}/report-lost", response_model=LossReported, responses=CHECKED)
 def report_lost(
     program: str, card_no: CardNo, body: ReportLostIn, ctx: Ctx, caller: Till
 ) -> LossReported:
@@ -50,46 +50,28 @@ def report_lost(
     return cards.report_lost(ctx, program, card_no, body, caller)
 
 
-@router.post(
-    "/cards/{card_no}/reissue",
-    status_code=201,
-    response_model=NewCard,
-    responses=problems(400, 401, 403, 404, 409, 422),
-)
+@router.post("/cards/{card_no}/reissue", status_code=201, response_model=NewCard, responses=CHANGE)
 def reissue(
     program: str, card_no: CardNo, ctx: Ctx, caller: Till, body: ReissueIn | None = None
 ) -> NewCard:
     return card_replacement.reissue(ctx, program, card_no, body or ReissueIn(), caller)
 
 
-@router.post(
-    "/cards/{card_no}/exchange",
-    status_code=201,
-    response_model=NewCard,
-    responses=problems(400, 401, 403, 404, 409, 422),
-)
+@router.post("/cards/{card_no}/exchange", status_code=201, response_model=NewCard, responses=CHANGE)
 def exchange(
     program: str, card_no: CardNo, ctx: Ctx, caller: Till, body: ReissueIn | None = None
 ) -> NewCard:
     return card_replacement.exchange(ctx, program, card_no, body or ReissueIn(), caller)
 
 
-@router.post(
-    "/cards/{card_no}/cancel",
-    response_model=CardCancelled,
-    responses=problems(400, 401, 403, 404, 409, 422),
-)
+@router.post("/cards/{card_no}/cancel", response_model=CardCancelled, responses=CHANGE)
 def cancel(
     program: str, card_no: CardNo, body: CardCancelIn, ctx: Ctx, caller: Manager
 ) -> CardCancelled:
     return cards.cancel(ctx, program, card_no, body, caller)
 
 
-@router.post(
-    "/cards/{card_no}/password",
-    response_model=PasswordSet,
-    responses=problems(400, 401, 403, 404, 409, 422, 429),
-)
+@router.post("/cards/{card_no}/password", response_model=PasswordSet, responses=CHECKED)
 def set_password(
     program: str, card_no: CardNo, body: CardPasswordIn, ctx: Ctx, caller: Till
 ) -> PasswordSet:
@@ -132,7 +114,7 @@ async def _audit_query(
 AuditFilter = Annotated[AuditQuery, Depends(_audit_query)]
 
 
-@audit_router.get("/audit", response_model=AuditPage, responses=problems(401, 403, 404, 422))
+@audit_router.get("/audit", response_model=AuditPage, responses=READ)
 def audit_log(
     ctx: Ctx,
     _: Auditor,
@@ -143,7 +125,7 @@ def audit_log(
     return audit.find(ctx, program, query)
 
 
-@router.get("/audit", response_model=AuditPage, responses=problems(401, 403, 404, 422))
+@router.get("/audit", response_model=AuditPage, responses=READ)
 def program_audit_log(program: str, ctx: Ctx, _: Auditor, query: AuditFilter) -> AuditPage:
     """The program's audit log, newest first (filters as in `GET /audit`)."""
     return audit.find(ctx, program, query)

@@ -19,6 +19,8 @@ router = APIRouter(prefix="/api/v1/programs/{program}", tags=["notify"])
 
 READ = problems(401, 404, 422)  # any role reads
 STAFF = problems(401, 403, 404, 422)  # managers only
+Limit = Annotated[int, Query(ge=1, le=5000)]
+After = Annotated[str | None, Query(max_length=32, pattern=r"^[\w\-]+$")]  # the last member seen
 
 
 def channels_of(request: Request) -> dict[str, Channel]:
@@ -83,8 +85,8 @@ def balances(
     ctx: Ctx,
     _: Reader,
     as_of: MomentIn | None = None,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
-    after: Annotated[str | None, Query(max_length=32, pattern=r"^[\w\-]+$")] = None,
+    limit: Limit = 500,
+    after: After = None,
 ) -> BalanceList:
     return service.balances(ctx, program, as_of, None, limit, after)
 
@@ -95,7 +97,7 @@ def notice_board(
     ctx: Ctx,
     _: Reader,
     as_of: MomentIn | None = None,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
-    after: Annotated[str | None, Query(max_length=32, pattern=r"^[\w\-]+$")] = None,
+    limit: Limit = 500,
+    after: After = None,
 ) -> BalanceList:
     return service.notice_board(ctx, program, as_of, limit, after)

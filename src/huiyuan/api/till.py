@@ -16,6 +16,9 @@ from .schemas.till import CheckInAnswer, PurchaseAnswer, ReturnAnswer, ReviewAns
 
 router = APIRouter(prefix="/api/v1/programs/{program}", tags=["till"])
 
+RECEIPT = problems(401, 403, 404, 409, 422)  # a receipt's number may be reused
+SIMPLE = problems(401, 403, 404, 422)
+
 # The till's hot path: `async def` with the service alone in the thread pool (one hand-off; a
 # plain `def` route is run in the pool, then its answer validated against the return type in
 # the pool again) and the answer, plain JSON already, sent as it is. The answer's schema is
@@ -25,7 +28,7 @@ router = APIRouter(prefix="/api/v1/programs/{program}", tags=["till"])
 @router.post(
     "/purchases/quote",
     response_model=None,
-    responses={200: {"model": PurchaseAnswer}, **problems(401, 403, 404, 409, 422)},
+    responses={200: {"model": PurchaseAnswer}, **RECEIPT},
 )
 async def quote(
     program: str, body: PurchaseIn, ctx: Ctx, _: Till, request: Request
@@ -38,7 +41,7 @@ async def quote(
     "/purchases",
     status_code=201,
     response_model=None,
-    responses={201: {"model": PurchaseAnswer}, **problems(401, 403, 404, 409, 422)},
+    responses={201: {"model": PurchaseAnswer}, **RECEIPT},
 )
 async def purchase(
     program: str, body: PurchaseIn, ctx: Ctx, _: Till, request: Request
@@ -51,7 +54,7 @@ async def purchase(
     "/purchases/{receipt_no}/returns",
     status_code=201,
     response_model=ReturnAnswer,
-    responses=problems(401, 403, 404, 409, 422),
+    responses=RECEIPT,
 )
 def return_lines(program: str, receipt_no: Ref, body: ReturnIn, ctx: Ctx, _: Till) -> ReturnAnswer:
     if len(receipt_no) > 64:
@@ -63,7 +66,7 @@ def return_lines(program: str, receipt_no: Ref, body: ReturnIn, ctx: Ctx, _: Til
     "/members/{member_id}/check-ins",
     status_code=201,
     response_model=CheckInAnswer,
-    responses=problems(401, 403, 404, 422),
+    responses=SIMPLE,
 )
 def check_in(
     program: str, member_id: Ref, ctx: Ctx, _: Till, body: CheckInIn | None = None
@@ -75,7 +78,7 @@ def check_in(
     "/purchases/{receipt_no}/reviews",
     status_code=201,
     response_model=ReviewAnswer,
-    responses=problems(401, 403, 404, 422),
+    responses=SIMPLE,
 )
 def review(program: str, receipt_no: Ref, body: ReviewIn, ctx: Ctx, _: Till) -> ReviewAnswer:
     return awards.review(ctx, program, receipt_no, body.line_no, body.occurred_at)

@@ -12,6 +12,7 @@ from ..domain.records.ledger import Entry
 from ..domain.statuses import VoucherStatus
 from . import ledger
 from .context import Context, require_member, require_program
+from .paging import page_of
 from .results.accounts import Balance, LedgerEntry, LedgerPage, MemberVoucher, MemberVouchers
 
 
@@ -42,11 +43,8 @@ def entries(
         require_member(uow, stored.program_id, member_id)
         tz = zone(stored.program.timezone)
         rows = uow.ledger.entries(stored.program_id, member_id, limit + 1, before)
-        page = rows[:limit]
-        return {
-            "items": [_entry(e, tz) for e in page],
-            "next_before": page[-1].entry_id if len(rows) > limit else None,
-        }
+    page, next_before = page_of(rows, limit, lambda e: e.entry_id)
+    return {"items": [_entry(e, tz) for e in page], "next_before": next_before}
 
 
 def _entry(e: Entry, tz: ZoneInfo) -> LedgerEntry:

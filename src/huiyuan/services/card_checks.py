@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, NoReturn
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -150,7 +150,7 @@ def clear_guard(uow: UnitOfWork, stored: StoredProgram, card_no: str) -> None:
 # ----------------------------------------------------------------------------- refusals
 
 
-def refusal_of(
+def _refusal_of(
     uow: UnitOfWork, stored: StoredProgram, attempt: Attempt, now: datetime
 ) -> HuiyuanError | None:
     """The refusal an attempt earns, if any: the lock that stopped it, or wrong credentials
@@ -176,17 +176,22 @@ def _wrong(attempts_left: int | None) -> Forbidden:
     )
 
 
-def refuse(
+def refuse_failed(
     uow: UnitOfWork,
-    refusal: HuiyuanError,
+    stored: StoredProgram,
+    attempt: Attempt,
     action: str,
     who: audit.Who,
     now: datetime,
     detail: dict[str, Any],
     **where: Any,
-) -> NoReturn:
-    """Audits a refused card action and commits that record (and any counted wrong attempt)
-    before refusing: the refusal itself must not roll the evidence back."""
+) -> None:
+    """Refuses a failed attempt (its refusal from `_refusal_of`); before refusing it audits the
+    refused card action and commits that record (and any counted wrong attempt): the refusal
+    itself must not roll the evidence back."""
+    refusal = _refusal_of(uow, stored, attempt, now)
+    if refusal is None:
+        return
     audit.record(
         uow, action, who, now, outcome="refused", detail={**detail, "code": refusal.code}, **where
     )

@@ -36,8 +36,7 @@ from .card_checks import (
     id_matches,
     missing,
     phone_matches,
-    refusal_of,
-    refuse,
+    refuse_failed,
     same_name,
 )
 from .card_replacement import reissue_until
@@ -73,20 +72,19 @@ def report_lost(
             attempt = _by_phone(uow, stored, ctx.sealer, card, member, data, now)
         else:
             attempt = _in_store(ctx.sealer, member, data)
-        refusal = refusal_of(uow, stored, attempt, now)
-        if refusal is not None:
-            refuse(
-                uow,
-                refusal,
-                "card.report_lost_refused",
-                who,
-                now,
-                {"channel": channel.value},
-                program_id=stored.program_id,
-                member_id=member.member_id,
-                card_no=card_no,
-                occurred_at=at,
-            )
+        refuse_failed(
+            uow,
+            stored,
+            attempt,
+            "card.report_lost_refused",
+            who,
+            now,
+            {"channel": channel.value},
+            program_id=stored.program_id,
+            member_id=member.member_id,
+            card_no=card_no,
+            occurred_at=at,
+        )
         if attempt.counted_card is not None:
             clear_guard(uow, stored, card_no)
         reported_at = _mark_lost(uow, stored, card, channel, who, at, now)
@@ -285,19 +283,18 @@ def set_password(
         member = require_member(uow, pid, card.member_id)
         where: dict[str, Any] = {"program_id": pid, "member_id": member.member_id}
         attempt = _password_holder(uow, stored, ctx.sealer, card, member, data, now)
-        refusal = refusal_of(uow, stored, attempt, now)
-        if refusal is not None:
-            refuse(
-                uow,
-                refusal,
-                "card.password_refused",
-                who,
-                now,
-                {},
-                **where,
-                card_no=card_no,
-                occurred_at=at,
-            )
+        refuse_failed(
+            uow,
+            stored,
+            attempt,
+            "card.password_refused",
+            who,
+            now,
+            {},
+            **where,
+            card_no=card_no,
+            occurred_at=at,
+        )
         uow.identity.set_pin(pid, card_no, hash_pin(data.password))
         clear_guard(uow, stored, card_no)
         actor = audit.actor_of(who).label

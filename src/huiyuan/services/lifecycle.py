@@ -20,6 +20,7 @@ from . import audit, ledger, profile
 from .context import Context, require_member, require_program
 from .inputs import AttributeValue, CancelIn, MemberPatchIn, RenewIn, moment
 from .members import get_member
+from .paging import page_of
 from .results.members import History, HistoryItem, MemberView
 from .tier_review import attributes_as_of, change_tier
 
@@ -260,11 +261,8 @@ def history(
         require_member(uow, stored.program_id, member_id)
         tz = zone(stored.program.timezone)
         rows = uow.lifecycle.history_page(stored.program_id, member_id, limit + 1, before)
-    page = rows[:limit]
-    return {
-        "items": [_history_item(r, tz) for r in page],
-        "next_before": int(page[-1].history_id) if len(rows) > limit else None,
-    }
+    page, next_before = page_of(rows, limit, lambda r: int(r.history_id))
+    return {"items": [_history_item(r, tz) for r in page], "next_before": next_before}
 
 
 def _history_item(entry: HistoryEntry, tz: tzinfo) -> HistoryItem:

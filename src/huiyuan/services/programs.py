@@ -47,10 +47,7 @@ def describe(ctx: Context, code: str) -> ProgramDescription:
         stored = require_program(uow, code)
     program = stored.program
     return {
-        "code": stored.code,
-        "version": stored.version,
-        "name": program.name,
-        "name_en": program.name_en,
+        **_summary(stored),
         "timezone": program.timezone,
         "tiers": [{"code": t.code, "name": t.name, "name_en": t.name_en} for t in program.tiers],
         "config": program.model_dump(mode="json"),

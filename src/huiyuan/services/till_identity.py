@@ -21,8 +21,7 @@ from .card_checks import (
     find_card,
     id_matches,
     phone_matches,
-    refusal_of,
-    refuse,
+    refuse_failed,
     same_name,
 )
 from .context import Context, require_member, require_program
@@ -152,20 +151,19 @@ def _check(
             card = _password_card(uow, stored, named)
             attempt = check_pin(uow, stored, card, ident.password, now)
         attempt = Attempt(ok and attempt.ok, attempt.counted_card, attempt.locked)
-    refusal = refusal_of(uow, stored, attempt, now)
-    if refusal is not None:
-        refuse(
-            uow,
-            refusal,
-            "till.identification_refused",
-            None,
-            now,
-            {"card_presented": data.card_presented},
-            program_id=stored.program_id,
-            member_id=named.member.member_id,
-            card_no=card.card_no if card is not None else None,
-            ref=data.receipt_no,
-        )
+    refuse_failed(
+        uow,
+        stored,
+        attempt,
+        "till.identification_refused",
+        None,
+        now,
+        {"card_presented": data.card_presented},
+        program_id=stored.program_id,
+        member_id=named.member.member_id,
+        card_no=card.card_no if card is not None else None,
+        ref=data.receipt_no,
+    )
     if attempt.counted_card is not None:
         clear_guard(uow, stored, attempt.counted_card)
         uow.commit()

@@ -11,6 +11,15 @@ from ...domain.statuses import CardStatus
 from . import Day, Moment, Money, answer
 
 _CARD = "800000000000010"
+# One card event: the example of the event alone and of the card view's history.
+_EVENT = {
+    "kind": "reported_lost",
+    "channel": "phone",
+    "new_card_no": None,
+    "fee": None,
+    "occurred_at": "2026-03-01T10:00:00+08:00",
+    "actor": "cashier:till-1",
+}
 
 
 @answer(
@@ -71,16 +80,7 @@ class PasswordSet(TypedDict):
     password_set: Literal[True]
 
 
-@answer(
-    example={
-        "kind": "reported_lost",
-        "channel": "phone",
-        "new_card_no": None,
-        "fee": None,
-        "occurred_at": "2026-03-01T10:00:00+08:00",
-        "actor": "cashier:till-1",
-    }
-)
+@answer(example=_EVENT)
 class CardEventView(TypedDict):
     """One thing that happened to a card: issued, reported_lost, reissued, exchanged,
     cancelled, password_set."""
@@ -102,16 +102,7 @@ class CardEventView(TypedDict):
         "password_set": True,
         "phone_channel_locked_until": None,
         "reissue_until": "2026-03-08",
-        "events": [
-            {
-                "kind": "reported_lost",
-                "channel": "phone",
-                "new_card_no": None,
-                "fee": None,
-                "occurred_at": "2026-03-01T10:00:00+08:00",
-                "actor": "cashier:till-1",
-            }
-        ],
+        "events": [_EVENT],
     }
 )
 class CardView(TypedDict):

@@ -12,7 +12,8 @@ from ...domain.ledger import EntryKind
 from ..schema import ledger_entries, lots, members
 from ..types import UTCDateTime
 
-_ENTRY_COLUMNS = [
+# The columns an entry is written with (its id comes from the database).
+ENTRY_COLUMNS = (
     "program_id",
     "member_id",
     "kind",
@@ -21,7 +22,7 @@ _ENTRY_COLUMNS = [
     "recorded_at",
     "ref",
     "reason",
-]
+)
 _LAST_ENTRY_ID = select(func.max(ledger_entries.c.entry_id))
 
 
@@ -107,7 +108,7 @@ class ExpirySweep:
         """One `expire` entry per member with expired lots, in member order."""
         self.conn.execute(
             insert(ledger_entries).from_select(
-                _ENTRY_COLUMNS,
+                ENTRY_COLUMNS,
                 select(
                     literal(program_id),
                     lots.c.member_id,
