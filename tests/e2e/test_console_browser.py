@@ -7,16 +7,11 @@ These tests fail (never skip) when the browser is missing: `.ci/run` installs it
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import httpx
 import pytest
 
 from huiyuan.bootstrap import make_context
@@ -25,6 +20,7 @@ from huiyuan.services.inputs import MemberIn
 from huiyuan.settings import Settings
 
 from ..conftest import TEST_KEY, load_preset_into
+from .servers import serving
 
 CHROMIUM = "/usr/bin/chromium"
 # Chromium as root in a container, with no background traffic to Google's hosts (this
@@ -40,12 +36,6 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "correct horse 1"
 PHONE = "13800138000"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _prepare(url: str) -> str:
@@ -77,33 +67,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     folder = tmp_path_factory.mktemp("console")
     url = f"sqlite:///{folder / 'console.db'}"
     _prepare(url)
-    port = _free_port()
     env = {**os.environ, "HUIYUAN_SECRET_KEY": TEST_KEY}
-    log = (folder / "serve.log").open("w")
-    huiyuan = str(Path(sys.executable).with_name("huiyuan"))
-    command = [huiyuan, "serve", "--db", url, "--port", str(port)]
-    proc = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited:\n{(folder / 'serve.log').read_text()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.3)
-        else:
-            pytest.fail(f"no /healthz in 60 s:\n{(folder / 'serve.log').read_text()}")
+    with serving(folder, ["--db", url], env) as base:
         yield Served(base, url)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
