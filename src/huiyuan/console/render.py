@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..domain.calendar import zone
-from .labels import LABELS, label
+from .labels import label
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -44,7 +44,6 @@ def environment() -> Environment:
     )
     env.filters["moment"] = moment
     env.filters["label"] = label
-    env.globals["LABELS"] = LABELS
     return env
 
 

@@ -30,7 +30,6 @@ LOCK_AFTER = 5
 LOCK_WINDOW = timedelta(minutes=15)
 IDLE_TIMEOUT = timedelta(minutes=30)
 MIN_PASSWORD = 8
-LANGS = ("zh", "en")
 
 _hasher = PasswordHasher(type=Type.ID)
 # Verified against when the login is unknown, so an unknown login costs what a known one does.
@@ -146,14 +145,6 @@ def set_password(ctx: Context, login: str, password: str) -> Staff:
         account = _require(uow, login)
         uow.commit()
     return account
-
-
-def set_lang(ctx: Context, login: str, lang: str) -> None:
-    if lang not in LANGS:
-        raise Invalid("语言为 zh 或 en / the language is zh or en", code="unknown_language")
-    with ctx.uow() as uow:
-        uow.staff.update(login, lang=lang, updated_at=ctx.now())
-        uow.commit()
 
 
 def list_staff(ctx: Context) -> list[Staff]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from ...domain.records.staff import Staff, StaffSession
 from ..schema import login_failures, staff, staff_sessions
@@ -84,12 +84,3 @@ class StaffRepo:
             .values(ended_at=now)
         )
         return done.rowcount or 0
-
-    def open_sessions(self, login: str) -> int:
-        return int(
-            self.conn.execute(
-                select(func.count())
-                .select_from(staff_sessions)
-                .where(staff_sessions.c.login == login, staff_sessions.c.ended_at.is_(None))
-            ).scalar_one()
-        )
