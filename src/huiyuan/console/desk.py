@@ -23,10 +23,6 @@ PROGRAM_COOKIE = "huiyuan_program"
 _MOBILE = re.compile(r"\+?(86)?1\d{10}")
 
 
-def _programs(ctx: Context) -> list[ProgramSummary]:
-    return programs.list_programs(ctx)
-
-
 def chosen_program(request: Request, listed: list[ProgramSummary], asked: str | None) -> str | None:
     """The program asked for, else the one last used at this browser, else the first."""
     codes = [p["code"] for p in listed]
@@ -48,7 +44,7 @@ async def home(
     session: Session,
     program: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
-    listed = await run_in_threadpool(_programs, context(request))
+    listed = await run_in_threadpool(programs.list_programs, context(request))
     code = chosen_program(request, listed, program)
     return _remember(page(request, "home.html", programs=listed, program=code), code)
 
@@ -102,7 +98,7 @@ def member_facts(ctx: Context, program: str, member_id: str) -> dict[str, Any]:
         "member": member,
         "balance": accounts.balance(ctx, program, member_id, None),
         "entries": accounts.entries(ctx, program, member_id, 20, None)["items"],
-        "program_info": programs.describe(ctx, program),
+        "program_info": programs.summary(ctx, program),
     }
 
 
@@ -114,8 +110,7 @@ async def _member_page(
         facts = await run_in_threadpool(member_facts, context(request), program, member_id)
     except HuiyuanError as exc:
         return page(request, "_results.html", 404, program=program, found=[], error=exc.detail)
-    listed = await run_in_threadpool(_programs, context(request))
-    return page(request, template, program=program, programs=listed, notice=notice, **facts)
+    return page(request, template, program=program, notice=notice, **facts)
 
 
 @router.get("/members/{program}/{member_id}", response_class=HTMLResponse)

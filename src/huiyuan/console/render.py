@@ -10,7 +10,6 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..domain.calendar import zone
 from .labels import label
 
 SECURITY_HEADERS = {
@@ -26,12 +25,10 @@ SECURITY_HEADERS = {
 }
 
 
-def moment(value: str | datetime | None, tz: str = "Asia/Shanghai") -> str:
-    """A moment as staff read it: the program's local time, to the minute."""
-    if value is None:
-        return ""
-    at = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return at.astimezone(zone(tz)).strftime("%Y-%m-%d %H:%M")
+def moment(value: str | None) -> str:
+    """A moment as staff read it, to the minute. The services give moments in the program's
+    time zone already."""
+    return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 @cache

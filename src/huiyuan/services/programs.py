@@ -54,6 +54,12 @@ def describe(ctx: Context, code: str) -> ProgramDescription:
     }
 
 
+def summary(ctx: Context, code: str) -> ProgramSummary:
+    """A program's code, version and names, without its rules."""
+    with ctx.uow(write=False) as uow:
+        return _summary(require_program(uow, code))
+
+
 def list_programs(ctx: Context) -> list[ProgramSummary]:
     with ctx.uow(write=False) as uow:
         return [_summary(s) for s in uow.programs.list()]
