@@ -361,3 +361,20 @@ def test_a_search_by_a_lost_card_says_so(api):
     r = api.client.get("/search", params={"program": "supermarket", "q": joined["card_no"]})
     assert "李四" in r.text
     assert re.search(r'id="card-notice">[^<]*已挂失', r.text)
+
+
+def test_page_views_move_the_idle_clock_at_most_once_a_minute(api, clock):
+    log_in(api.client)
+    start = clock.now
+
+    def last_seen():
+        with api.ctx.uow(write=False) as uow:
+            secret = api.client.cookies.get("huiyuan_session")
+            return uow.staff.session(staff._digest(secret)).last_seen_at
+
+    clock.now = start + timedelta(seconds=59)
+    api.client.get("/")
+    assert last_seen() == start
+    clock.now = start + timedelta(minutes=1)
+    api.client.get("/")
+    assert last_seen() == start + timedelta(minutes=1)
