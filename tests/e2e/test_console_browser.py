@@ -186,3 +186,29 @@ def test_the_till_quotes_line_by_line_then_commits(page, width):
     assert "本单积分" in page.locator("#outcome").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert page.outside == []
+
+
+def test_a_refused_redemption_shows_why(page, server):
+    # supermarket redeems only in the last 7 days of Mar, Jun, Sep and Dec, and this member has
+    # no 1500 points: either way the till is refused, and the page must say so.
+    log_in(page)
+    page.get_by_label("手机号或卡号").fill(PHONE)
+    page.get_by_role("button", name="查询").click()
+    page.get_by_role("link", name="兑换").click()
+    page.get_by_role("button", name="兑换 20元折扣券").click()
+    alert = page.locator("#redeemed [role=alert]")
+    alert.wait_for()
+    assert alert.inner_text().strip()
+    assert page.outside == []
+
+
+def test_a_till_error_is_shown(page):
+    log_in(page)
+    page.get_by_label("手机号或卡号").fill(PHONE)
+    page.get_by_role("button", name="查询").click()
+    page.get_by_role("link", name="收银").click()
+    page.get_by_label("数量").nth(0).fill("2")
+    page.get_by_label("单价").nth(0).fill("abc")
+    page.get_by_role("button", name="试算").click()
+    page.locator("#outcome [role=alert]").wait_for()
+    assert "输入有误" in page.locator("#outcome").inner_text()
